@@ -1,0 +1,1 @@
+"""The monthly public-hearings monitoring report of the Ministry of Ecology of Kazakhstan."""

@@ -1,0 +1,174 @@
+"""Checks JSON Schema cannot express: arithmetic, the period's regions, and typing slips."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+from .context import NOT_ASSESSED, Context, is_count
+from .findings import Finding
+
+_MONTH_NAME = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _well_typed(value: object) -> bool:
+    return is_count(value) or value == NOT_ASSESSED
+
+
+def _violations(row: object) -> dict:
+    violations = row.get("violations") if isinstance(row, dict) else None
+    return violations if isinstance(violations, dict) else {}
+
+
+def _sum(values) -> int | None:
+    """The sum of the assessed counts; None when any value is malformed (already reported)."""
+    values = list(values)
+    if not all(_well_typed(v) for v in values):
+        return None
+    return sum(v for v in values if is_count(v))
+
+
+def table_figures(context: Context) -> dict[tuple, int | None]:
+    """What the table adds up to, keyed by the summary's path for each figure."""
+    rows = [row for row in context.regions().values() if isinstance(row, dict)]
+    figures = {
+        ("summary", "announcements"): _sum(r["announcements"] for r in rows
+                                           if "announcements" in r),
+        ("summary", "protocols"): _sum(r["protocols"] for r in rows if "protocols" in r),
+        ("summary", "violations"): _sum(v for r in rows for v in _violations(r).values()),
+    }
+    for group in context.reference.groups:
+        codes = {c.code for c in context.reference.categories if c.group == group.code}
+        figures["summary", "violations_by_group", group.code] = _sum(
+            v for r in rows for code, v in _violations(r).items() if code in codes)
+    return figures
+
+
+def check_file_name(context: Context) -> Iterator[Finding]:
+    """A monthly file is named after its period: data/2020-08.yaml holds period 2020-08."""
+    name = Path(context.document.file).stem
+    if not _MONTH_NAME.match(name):
+        yield context.finding("file-name-not-period", (), found=Path(context.document.file).name)
+        return
+    period = context.data.get("period")
+    if isinstance(period, str) and _MONTH_NAME.match(period) and period != name:
+        yield context.finding("period-mismatch", ("period",), expected=name, found=period)
+
+
+def check_region_set(context: Context) -> Iterator[Finding]:
+    """The rows are exactly the regions in force in the period (the keys make each unique)."""
+    period = context.period
+    if period is None or not isinstance(context.data.get("regions"), dict):
+        return
+    rows = context.regions()
+    in_force = context.reference.regions_in_force(period)
+    for region in in_force:
+        if region.code not in rows:
+            yield context.finding("region-missing", ("regions", region.code),
+                                  mark=context.document.where(("regions",), key=True),
+                                  params={"period": str(period)})
+    for code in rows:
+        region = context.reference.region(code)
+        if region is not None and region not in in_force:
+            yield context.finding("region-not-in-period", ("regions", code), key=True,
+                                  params={"period": str(period),
+                                          "validity": str(region.validity)})
+
+
+def check_row_totals(context: Context) -> Iterator[Finding]:
+    """Each row's total is the sum of its assessed counts."""
+    for code, row in context.regions().items():
+        if not isinstance(row, dict) or context.reference.region(code) is None:
+            continue
+        counts = _violations(row)
+        expected = _sum(counts.values())
+        total = row.get("total")
+        if expected is None:
+            continue
+        if total == NOT_ASSESSED and any(is_count(v) for v in counts.values()):
+            yield context.finding("total-not-assessed", ("regions", code, "total"),
+                                  expected=expected, found=NOT_ASSESSED)
+        elif is_count(total) and total != expected:
+            yield context.finding("row-total-mismatch", ("regions", code, "total"),
+                                  expected=expected, found=total)
+
+
+_FIGURES = {
+    ("summary", "announcements"): "Announcements placed",
+    ("summary", "protocols"): "Protocols placed",
+    ("summary", "violations"): "Violations in total",
+}
+
+
+def check_summary(context: Context) -> Iterator[Finding]:
+    """Each figure the summary states is what the table adds up to, group by group."""
+    summary = context.data.get("summary")
+    if not isinstance(summary, dict):
+        return
+    for path, expected in table_figures(context).items():
+        stated = summary
+        for step in path[1:]:
+            stated = stated.get(step) if isinstance(stated, dict) else None
+        if expected is None or not is_count(stated) or stated == expected:
+            continue
+        figure = _FIGURES.get(path) or f"Violations by {path[-1]}"
+        yield context.finding("summary-mismatch", path, expected=expected, found=stated,
+                              params={"figure": figure})
+
+
+def check_bounds(context: Context) -> Iterator[Finding]:
+    """A count above what was placed, or found where nothing could be assessed, is suspicious."""
+    for code, row in context.regions().items():
+        counts = _violations(row)
+        for category in context.reference.categories:
+            count = counts.get(category.code)
+            if not category.bounded_by or not is_count(count) or count == 0:
+                continue
+            path = ("regions", code, "violations", category.code)
+            if category.bounded_by == "site":
+                bound, phrase = 1, "one per website"
+            else:
+                bound, phrase = row.get(category.bounded_by), f"the {category.bounded_by} placed"
+            if bound == NOT_ASSESSED:
+                yield context.finding("count-without-placed", path, found=count,
+                                      params={"bound": phrase})
+            elif is_count(bound) and count > bound:
+                yield context.finding("count-exceeds-placed", path, expected=bound,
+                                      found=count, params={"bound": phrase})
+
+
+@cache
+def _script(letter: str) -> str:
+    return unicodedata.name(letter, "").split(" ", 1)[0]
+
+
+def _strings(data: object) -> Iterator[tuple[tuple, str]]:
+    """Every text value with its path, depth first, without recursion."""
+    stack = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            yield path, value
+        elif isinstance(value, dict):
+            stack.extend(((*path, k), v) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
+
+
+def check_scripts(context: Context) -> Iterator[Finding]:
+    """A word that mixes Cyrillic and Latin letters: a Latin C typed inside "Сұлтан"."""
+    for path, text in _strings(context.data):
+        for word in _WORD.findall(text):
+            scripts = {_script(letter) for letter in word}
+            if {"CYRILLIC", "LATIN"} <= scripts:
+                latin = "".join(dict.fromkeys(ch for ch in word if _script(ch) == "LATIN"))
+                yield context.finding("mixed-script", path, mark=context.text_mark(path, word),
+                                      params={"word": word, "latin": latin})
+
+
+CHECKS = (check_file_name, check_region_set, check_row_totals, check_summary, check_bounds,
+          check_scripts)

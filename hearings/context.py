@@ -1,0 +1,81 @@
+"""The file under validation: its data, period and reference data, and where findings go."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .findings import Finding
+from .load import Document, Mark
+from .reference import Period, Reference
+
+NOT_ASSESSED = "n/a"
+
+
+def is_count(value: object) -> bool:
+    """A whole number of zero or more (a YAML true/false is not one)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def path_names(reference: Reference, path: tuple, period: Period | None) -> dict:
+    """The region and category a path like regions.akmola.violations.backdated names."""
+    names = {}
+    if len(path) > 1 and path[0] == "regions" and isinstance(path[1], str):
+        region = reference.region(path[1])
+        if region is not None:
+            forms = region.name(period) if period else region.names[-1]
+            names["region"] = forms.forms["ru"]["official"]
+        if len(path) > 3 and path[2] == "violations" and isinstance(path[3], str):
+            category = reference.category(path[3])
+            if category is not None:
+                names["category"] = category.header["ru"]
+    return names
+
+
+def period_of(text: object) -> Period | None:
+    """The period text names, or None."""
+    try:
+        return Period.parse(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+@dataclass
+class Context:
+    """One monthly file under validation."""
+
+    document: Document
+    reference: Reference
+
+    @property
+    def data(self) -> dict:
+        return self.document.data
+
+    @property
+    def period(self) -> Period | None:
+        """The period the file states, else the one its name gives."""
+        return period_of(self.data.get("period")) or period_of(Path(self.document.file).stem)
+
+    def regions(self) -> dict:
+        """The table's rows by region code, or an empty mapping when malformed."""
+        regions = self.data.get("regions")
+        return regions if isinstance(regions, dict) else {}
+
+    def finding(self, code: str, path: tuple, *, key: bool = False, mark: Mark | None = None,
+                **fields) -> Finding:
+        """A finding placed at path, with the region and category that path names."""
+        mark = mark or self.document.where(path, key=key)
+        fields = {**path_names(self.reference, path, self.period), **fields}
+        return Finding(code, self.document.file, mark.line, mark.column, path, **fields)
+
+    def text_mark(self, path: tuple, text: str) -> Mark:
+        """Where a piece of a text value stands in the file (the text's start if not found)."""
+        start = self.document.where(path)
+        lines = self.document.lines
+        for index in range(start.line - 1, len(lines)):
+            offset = start.column - 1 if index == start.line - 1 else 0
+            found = re.search(re.escape(text), lines[index][offset:])
+            if found:
+                return Mark(index + 1, offset + found.start() + 1)
+        return start

@@ -1,0 +1,155 @@
+"""Findings: what validation says about a monthly file, as values with a stable code."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of finding: its severity and its message template."""
+
+    severity: str
+    template: str
+
+
+# Errors make a report wrong or unreadable; warnings are what a person must look at but the
+# validator cannot prove wrong (validate --strict fails on them too, and so does CI).
+KINDS: dict[str, Kind] = {
+    # reading the file
+    "file-unreadable": Kind(ERROR, "the file cannot be read: {reason}"),
+    "not-utf8": Kind(ERROR, "the file is not UTF-8 text ({reason}); save it as UTF-8"),
+    "bad-character": Kind(ERROR, "the character {character} cannot stand in a YAML file"),
+    "yaml-syntax": Kind(ERROR, "YAML syntax error: {problem}"),
+    "empty-file": Kind(ERROR, "the file holds no data: a monthly file is a mapping with "
+                              "period, summary and regions"),
+    "multiple-documents": Kind(ERROR, "the file holds more than one YAML document ('---'); "
+                                      "a monthly file is one document"),
+    "not-a-mapping": Kind(ERROR, "a monthly file is a mapping of keys (period, summary, "
+                                 "regions, ...), found {found}"),
+    "duplicate-key": Kind(ERROR, "the key '{key}' is given twice, on line {first_line} and "
+                                 "here; the second would silently replace the first"),
+    "alias-not-allowed": Kind(ERROR, "YAML aliases (*{alias}) are not allowed in a monthly "
+                                     "file; write the value out"),
+    "tag-not-allowed": Kind(ERROR, "the YAML tag {tag} is not allowed; write plain values"),
+    "key-not-text": Kind(ERROR, "a key must be plain text, found {found}"),
+    # the schema
+    "unknown-key": Kind(ERROR, "unknown key '{key}'; expected one of: {allowed}"),
+    "missing-key": Kind(ERROR, "the key '{key}' is missing"),
+    "wrong-type": Kind(ERROR, "expected {expected}, found {found}"),
+    "invalid-value": Kind(ERROR, "expected {expected}, found {found}"),
+    "empty-text": Kind(ERROR, "the text is empty; every text is needed in both languages"),
+    # the checks
+    "file-name-not-period": Kind(ERROR, "the file name '{found}' does not name a month; "
+                                        "name monthly files YYYY-MM.yaml"),
+    "period-mismatch": Kind(ERROR, "the period is {found}, but the file is named "
+                                   "{expected}.yaml"),
+    "region-missing": Kind(ERROR, "{region} has no row; every region in force in {period} "
+                                  "needs one"),
+    "region-not-in-period": Kind(ERROR, "{region} is not in force in {period} "
+                                        "({validity})"),
+    "row-total-mismatch": Kind(ERROR, "{region}: the total is {found}, the violations add "
+                                      "up to {expected}"),
+    "total-not-assessed": Kind(ERROR, "{region}: the total is n/a, but some counts were "
+                                      "assessed; they add up to {expected}"),
+    "summary-mismatch": Kind(ERROR, "{figure}: the summary states {found}, the table adds "
+                                    "up to {expected}"),
+    "count-exceeds-placed": Kind(WARNING, "{region} › {category}: {found} violations, more "
+                                          "than {bound} ({expected})"),
+    "count-without-placed": Kind(WARNING, "{region} › {category}: {found} violations, but "
+                                          "{bound} could not be assessed (n/a)"),
+    "mixed-script": Kind(WARNING, "the word '{word}' mixes Cyrillic and Latin letters "
+                                  "(Latin: {latin})"),
+}
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def json_path(path: tuple) -> str:
+    """Render a path of keys and indexes as a JSONPath: $.regions['almaty-city'].total."""
+    parts = ["$"]
+    for step in path:
+        if isinstance(step, int):
+            parts.append(f"[{step}]")
+        elif _IDENTIFIER.match(step):
+            parts.append(f".{step}")
+        else:
+            parts.append("['" + step.replace("'", "\\'") + "']")
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one file, with where it stands and the figures involved."""
+
+    code: str
+    file: str
+    line: int
+    column: int
+    path: tuple = ()
+    params: dict = field(default_factory=dict, compare=False)
+    region: str | None = None
+    category: str | None = None
+    expected: object = None
+    found: object = None
+
+    @property
+    def severity(self) -> str:
+        return KINDS[self.code].severity
+
+    @property
+    def message(self) -> str:
+        template = KINDS[self.code].template
+        values = {"region": self.region, "category": self.category,
+                  "expected": self.expected, "found": self.found, **self.params}
+        # Name the region and category in words when the template does not already.
+        where = [self.region if "{region}" not in template else None,
+                 self.category if "{category}" not in template else None]
+        prefix = " › ".join(w for w in where if w)
+        return (f"{prefix}: " if prefix else "") + template.format(**values)
+
+    @property
+    def json_path(self) -> str:
+        return json_path(self.path)
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": self.json_path,
+            "region": self.region,
+            "category": self.category,
+            "expected": self.expected,
+            "found": self.found,
+        }
+
+
+@dataclass
+class FileReport:
+    """All findings of one file, sorted by where they stand, and the figures if valid."""
+
+    file: str
+    findings: list[Finding]
+    figures: dict | None = None
+
+    def __post_init__(self) -> None:
+        self.findings.sort(key=lambda f: (f.line, f.column, f.code, f.json_path))
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
+
+    def valid(self, strict: bool = False) -> bool:
+        return not self.errors and not (strict and self.warnings)

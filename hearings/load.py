@@ -1,0 +1,232 @@
+"""Read a YAML file into plain data, remembering the line and column of every key and value."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import ScalarNode
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_constructor = SafeConstructor()
+
+# Plain scalars become these types; dates stay text so that JSON Schema can check them.
+_SCALARS = {
+    "tag:yaml.org,2002:str": None,
+    "tag:yaml.org,2002:timestamp": None,
+    "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": _constructor.construct_yaml_float,
+    "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
+    "tag:yaml.org,2002:null": _constructor.construct_yaml_null,
+}
+_COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+# What YAML 1.1 lets stand in a stream: tab, line breaks, printable characters.
+_BAD_CHARACTER = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_OTHER_BOMS = {
+    codecs.BOM_UTF32_LE: "UTF-32", codecs.BOM_UTF32_BE: "UTF-32",
+    codecs.BOM_UTF16_LE: "UTF-16", codecs.BOM_UTF16_BE: "UTF-16",
+}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A position in the file, both numbers counted from 1."""
+
+    line: int
+    column: int
+
+
+class LoadError(Exception):
+    """Raised when a file cannot be read into data; carries the finding's code and place."""
+
+    def __init__(self, code: str, mark: Mark, path: tuple = (), **params):
+        super().__init__(code)
+        self.code = code
+        self.mark = mark
+        self.path = path
+        self.params = params
+
+
+@dataclass
+class Document:
+    """A loaded file: its data, its lines, and where each key and value stands."""
+
+    file: str
+    data: object
+    lines: list[str]
+    values: dict[tuple, Mark] = field(default_factory=dict)
+    keys: dict[tuple, Mark] = field(default_factory=dict)
+
+    def where(self, path: tuple, key: bool = False) -> Mark:
+        """The place of the value (or its key) at path, else of its nearest ancestor."""
+        marks = self.keys if key else self.values
+        if path in marks:
+            return marks[path]
+        while path:
+            path = path[:-1]
+            if path in self.values:
+                return self.values[path]
+        return Mark(1, 1)
+
+
+def _mark(yaml_mark) -> Mark:
+    return Mark(yaml_mark.line + 1, yaml_mark.column + 1)
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 bytes to text (a UTF-8 byte-order mark is allowed); anything else is an error."""
+    for bom, name in _OTHER_BOMS.items():
+        if raw.startswith(bom):
+            raise LoadError("not-utf8", Mark(1, 1), reason=f"it is {name}")
+    raw = raw.removeprefix(codecs.BOM_UTF8)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        before = raw[:err.start]
+        line_start = before.rfind(b"\n") + 1
+        column = len(before[line_start:].decode("utf-8", "replace")) + 1
+        mark = Mark(before.count(b"\n") + 1, column)
+        raise LoadError("not-utf8", mark,
+                        reason=f"byte 0x{raw[err.start]:02X} is not UTF-8") from err
+    bad = _BAD_CHARACTER.search(text)
+    if bad:
+        line_start = text.rfind("\n", 0, bad.start()) + 1
+        mark = Mark(text.count("\n", 0, bad.start()) + 1, bad.start() - line_start + 1)
+        raise LoadError("bad-character", mark, character=f"U+{ord(bad.group()):04X}")
+    return text
+
+
+def _scalar(event) -> object:
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = _Loader.resolve(_resolver, ScalarNode, event.value, event.implicit)
+    if tag not in _SCALARS:
+        raise LoadError("tag-not-allowed", _mark(event.start_mark), tag=event.tag)
+    construct = _SCALARS[tag]
+    if construct is None:
+        return event.value
+    try:
+        return construct(ScalarNode(tag, event.value))
+    except (ValueError, yaml.YAMLError) as err:
+        raise LoadError("yaml-syntax", _mark(event.start_mark),
+                        problem=f"'{event.value}' is not a valid {tag.rsplit(':', 1)[-1]}"
+                        ) from err
+
+
+class _Frame:
+    """A mapping or sequence being filled, with the key waiting for its value."""
+
+    def __init__(self, container, path: tuple):
+        self.container = container
+        self.path = path
+        self.key: str | None = None
+        self.key_lines: dict[str, int] = {}
+
+    def next_path(self) -> tuple:
+        if isinstance(self.container, list):
+            return (*self.path, len(self.container))
+        return self.path if self.key is None else (*self.path, self.key)
+
+    def add(self, value) -> None:
+        if isinstance(self.container, list):
+            self.container.append(value)
+        else:
+            self.container[self.key] = value
+            self.key = None
+
+
+_resolver = _Loader("")
+
+
+def _build(events, document: Document) -> object:
+    """Turn parser events into data; one pass, no recursion, so depth cannot overflow."""
+    stack: list[_Frame] = []
+    root: list = []
+    documents = 0
+    for event in events:
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise LoadError("multiple-documents", _mark(event.start_mark))
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            path = stack[-1].next_path() if stack else ()
+            raise LoadError("alias-not-allowed", _mark(event.start_mark), path,
+                            alias=event.anchor)
+        if not isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent,
+                                  yaml.SequenceStartEvent, yaml.MappingEndEvent,
+                                  yaml.SequenceEndEvent)):
+            continue
+        frame = stack[-1] if stack else None
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            done = stack.pop()
+            if stack:
+                stack[-1].add(done.container)
+            else:
+                root.append(done.container)
+            continue
+        mark = _mark(event.start_mark)
+        if frame is not None and isinstance(frame.container, dict) and frame.key is None:
+            frame.key = _key(event, frame, mark, document)
+            continue
+        path = frame.next_path() if frame else ()
+        document.values[path] = mark
+        if isinstance(event, yaml.ScalarEvent):
+            value = _scalar(event)
+            if frame:
+                frame.add(value)
+            else:
+                root.append(value)
+            continue
+        if event.tag not in _COLLECTION_TAGS:
+            raise LoadError("tag-not-allowed", mark, tag=event.tag)
+        container = {} if isinstance(event, yaml.MappingStartEvent) else []
+        stack.append(_Frame(container, path))
+    return root[0] if root else None
+
+
+def _key(event, frame: _Frame, mark: Mark, document: Document) -> str:
+    if not isinstance(event, yaml.ScalarEvent):
+        found = "a mapping" if isinstance(event, yaml.MappingStartEvent) else "a list"
+        raise LoadError("key-not-text", mark, found=found)
+    key = event.value
+    if key in frame.key_lines:
+        raise LoadError("duplicate-key", mark, (*frame.path, key), key=key,
+                        first_line=frame.key_lines[key])
+    frame.key_lines[key] = mark.line
+    document.keys[(*frame.path, key)] = mark
+    return key
+
+
+def parse(text: str, file: str) -> Document:
+    """Text to a Document; every problem is a LoadError with its place."""
+    document = Document(file=file, data=None, lines=text.splitlines())
+    try:
+        document.data = _build(yaml.parse(text, Loader=_Loader), document)
+    except yaml.MarkedYAMLError as err:
+        mark = _mark(err.problem_mark) if err.problem_mark else Mark(1, 1)
+        problem = err.problem or str(err)
+        if err.context and err.context_mark:
+            problem += f" ({err.context} on line {err.context_mark.line + 1})"
+        raise LoadError("yaml-syntax", mark, problem=problem) from err
+    except yaml.YAMLError as err:
+        raise LoadError("yaml-syntax", Mark(1, 1), problem=str(err)) from err
+    if document.data is None:
+        raise LoadError("empty-file", Mark(1, 1))
+    return document
+
+
+def load(path: Path, file: str | None = None) -> Document:
+    """Read a file from disk into a Document."""
+    file = file or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise LoadError("file-unreadable", Mark(1, 1), reason=err.strerror) from err
+    return parse(decode(raw), file)

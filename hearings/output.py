@@ -1,0 +1,78 @@
+"""Findings as text for people, JSON for programs, or GitHub workflow annotations."""
+
+from __future__ import annotations
+
+import json
+
+from .findings import ERROR, FileReport, Finding
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary_line(report: FileReport, strict: bool) -> str:
+    """One line per file: valid with its figures, or how many errors and warnings."""
+    warnings = report.warnings
+    if report.errors:
+        return (f"{report.file}: invalid: {_plural(len(report.errors), 'error')}, "
+                f"{_plural(len(warnings), 'warning')}")
+    figures = report.figures or {}
+    line = (f"{report.file}: valid: {figures.get('period')}, {figures.get('regions')} regions, "
+            f"{figures.get('announcements')} announcements, {figures.get('protocols')} "
+            f"protocols, {figures.get('violations')} violations")
+    if warnings:
+        line += f"; {_plural(len(warnings), 'warning')}"
+        if strict:
+            line += " (invalid with --strict)"
+    return line
+
+
+def finding_line(finding: Finding) -> str:
+    return (f"{finding.file}:{finding.line}:{finding.column}: {finding.severity} "
+            f"[{finding.code}] {finding.message} ({finding.json_path})")
+
+
+def as_text(reports: list[FileReport], strict: bool) -> str:
+    lines = []
+    for report in reports:
+        lines.extend(finding_line(f) for f in report.findings)
+        lines.append(summary_line(report, strict))
+    return "\n".join(lines)
+
+
+def as_json(reports: list[FileReport], strict: bool) -> str:
+    return json.dumps({
+        "valid": all(r.valid(strict) for r in reports),
+        "files": [{
+            "file": r.file,
+            "valid": r.valid(strict),
+            "errors": len(r.errors),
+            "warnings": len(r.warnings),
+            "figures": r.figures,
+            "findings": [f.as_dict() for f in r.findings],
+        } for r in reports],
+    }, ensure_ascii=False, indent=2)
+
+
+def _escape(text: str, property_value: bool = False) -> str:
+    # GitHub's workflow-command escaping; properties also escape ':' and ','.
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def as_github(reports: list[FileReport], strict: bool) -> str:
+    lines = []
+    for report in reports:
+        for f in report.findings:
+            command = "error" if f.severity == ERROR or strict else "warning"
+            lines.append(f"::{command} file={_escape(f.file, True)},line={f.line},"
+                         f"col={f.column},title={_escape(f.code, True)}::"
+                         f"{_escape(f.message)} ({f.json_path})")
+        lines.append(summary_line(report, strict))
+    return "\n".join(lines)
+
+
+FORMATS = {"text": as_text, "json": as_json, "github": as_github}

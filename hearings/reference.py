@@ -1,0 +1,179 @@
+"""Reference data: the regions and violation categories, in Russian and Kazakh side by side."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .exceptions import ReferenceDataError
+from .load import LoadError, load
+
+REFERENCE_DIR = Path(__file__).parent / "reference"
+LANGUAGES = ("ru", "kk")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A report's month, written YYYY-MM."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        year, _, month = text.partition("-")
+        period = cls(int(year), int(month))
+        if not 1 <= period.month <= 12 or str(period) != text:
+            raise ValueError(f"not a month: {text!r}")
+        return period
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class Validity:
+    """The days something is in force, both ends inclusive; None is open."""
+
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return ((self.valid_from is None or self.valid_from <= day)
+                and (self.valid_until is None or day <= self.valid_until))
+
+    def __str__(self) -> str:
+        if self.valid_from and self.valid_until:
+            return f"in force {self.valid_from} to {self.valid_until}"
+        if self.valid_from:
+            return f"in force from {self.valid_from}"
+        if self.valid_until:
+            return f"in force until {self.valid_until}"
+        return "always in force"
+
+
+@dataclass(frozen=True)
+class RegionName:
+    """A region's names in one period: per language, the forms the report needs."""
+
+    validity: Validity
+    forms: dict[str, dict[str, str]]  # language -> form -> text
+
+
+@dataclass(frozen=True)
+class Region:
+    """A region: stable code, classifier codes, its names over time, its department."""
+
+    code: str
+    kato: str
+    iso: dict[str, str]
+    validity: Validity
+    names: tuple[RegionName, ...]
+    department: dict[str, str]
+
+    def name(self, period: Period) -> RegionName:
+        """The names in force on the last day of the period (names are in date order)."""
+        day = period.last_day
+        for name in self.names:
+            if name.validity.valid_until is None or day <= name.validity.valid_until:
+                return name
+        return self.names[-1]
+
+
+@dataclass(frozen=True)
+class Category:
+    """A violation category: a column of the table and a paragraph of the narrative."""
+
+    code: str
+    group: str
+    bounded_by: str | None
+    header: dict[str, str]
+    clause: dict[str, str] | None
+    narrative: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of categories: violations by announcements or by protocols."""
+
+    code: str
+    title: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """All reference data, in its order."""
+
+    regions: tuple[Region, ...]
+    groups: tuple[Group, ...]
+    categories: tuple[Category, ...]
+
+    def region(self, code: str) -> Region | None:
+        return next((r for r in self.regions if r.code == code), None)
+
+    def category(self, code: str) -> Category | None:
+        return next((c for c in self.categories if c.code == code), None)
+
+    def regions_in_force(self, period: Period) -> list[Region]:
+        """The regions a report for this period lists, in row order."""
+        return [r for r in self.regions if r.validity.covers(period.last_day)]
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _validity(entry: dict) -> Validity:
+    return Validity(_date(entry.get("valid_from")), _date(entry.get("valid_until")))
+
+
+def _read(name: str) -> dict:
+    path = REFERENCE_DIR / name
+    try:
+        return load(path).data
+    except LoadError as err:
+        raise ReferenceDataError(
+            f"{path}:{err.mark.line}:{err.mark.column}: {err.code} {err.params}") from err
+
+
+@cache
+def reference() -> Reference:
+    """Load the reference data once per process."""
+    regions_file = _read("regions.yaml")
+    categories_file = _read("categories.yaml")
+    try:
+        default_department = regions_file["department"]
+        regions = tuple(
+            Region(
+                code=entry["code"],
+                kato=entry["kato"],
+                iso=entry["iso"],
+                validity=_validity(entry),
+                names=tuple(RegionName(_validity(name),
+                                       {lang: name[lang] for lang in LANGUAGES})
+                            for name in entry["names"]),
+                department=entry.get("department", default_department),
+            )
+            for entry in regions_file["regions"])
+        groups = tuple(Group(g["code"], {lang: g[lang] for lang in LANGUAGES})
+                       for g in categories_file["groups"])
+        categories = tuple(
+            Category(code=entry["code"], group=entry["group"],
+                     bounded_by=entry.get("bounded_by"), header=entry["header"],
+                     clause=entry.get("clause"), narrative=entry["narrative"])
+            for entry in categories_file["categories"])
+    except (KeyError, TypeError, ValueError) as err:
+        raise ReferenceDataError(f"reference data in {REFERENCE_DIR} is malformed: "
+                                 f"{err!r}") from err
+    return Reference(regions, groups, categories)

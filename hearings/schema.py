@@ -1,0 +1,258 @@
+"""The JSON Schema of a monthly file: built from the reference data, checked into schema/."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, validators
+
+from .context import NOT_ASSESSED, Context
+from .exceptions import SchemaFileError
+from .findings import Finding
+from .reference import LANGUAGES, Reference
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "monthly.schema.json"
+
+
+def _texts(description: str) -> dict:
+    return {
+        "description": description,
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(LANGUAGES),
+        "properties": {lang: {"$ref": "#/$defs/text"} for lang in LANGUAGES},
+    }
+
+
+def monthly_schema(reference: Reference) -> dict:
+    """The schema of a monthly file; region and category codes come from the reference data."""
+    region_properties = {
+        region.code: {
+            "$ref": "#/$defs/region",
+            "description": " / ".join(region.names[-1].forms[lang]["official"]
+                                      for lang in LANGUAGES),
+        }
+        for region in reference.regions
+    }
+    category_properties = {
+        category.code: {
+            "$ref": "#/$defs/count",
+            "description": " / ".join(category.header[lang] for lang in LANGUAGES),
+        }
+        for category in reference.categories
+    }
+    category_codes = [category.code for category in reference.categories]
+    group_codes = [group.code for group in reference.groups]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Monthly public-hearings monitoring report",
+        "description": "One month of findings; both language versions are rendered from it. "
+                       "Generated from hearings/reference/ by `python build.py schema`.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["period", "summary", "regions", "observations", "closing"],
+        "properties": {
+            "period": {
+                "title": "a month written YYYY-MM",
+                "description": "The report's month, YYYY-MM; the file is named after it.",
+                "type": "string",
+                "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$",
+            },
+            "summary": {
+                "description": "The figures the report's text states.",
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["announcements", "protocols", "violations",
+                             "violations_by_group"],
+                "properties": {
+                    "announcements": {"$ref": "#/$defs/figure",
+                                      "description": "Announcements placed, all regions."},
+                    "protocols": {"$ref": "#/$defs/figure",
+                                  "description": "Protocols placed, all regions."},
+                    "violations": {"$ref": "#/$defs/figure",
+                                   "description": "Violations in total, all regions."},
+                    "violations_by_group": {
+                        "description": "Violations by announcements and by protocols.",
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": group_codes,
+                        "properties": {code: {"$ref": "#/$defs/figure"}
+                                       for code in group_codes},
+                    },
+                },
+            },
+            "regions": {
+                "description": "One row of the table per region in force in the period.",
+                "type": "object",
+                "additionalProperties": False,
+                "properties": region_properties,
+            },
+            "observations": {
+                "description": "Free-text observations; with `category`, placed after that "
+                               "category's paragraph, otherwise after all of them.",
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": list(LANGUAGES),
+                    "properties": {
+                        "category": {"title": "a violation category's code",
+                                     "enum": category_codes},
+                        **{lang: {"$ref": "#/$defs/text"} for lang in LANGUAGES},
+                    },
+                },
+            },
+            "closing": {
+                "description": "Proposals and next steps, one paragraph per item.",
+                "type": "array",
+                "items": _texts("One paragraph in both languages."),
+            },
+        },
+        "$defs": {
+            "figure": {"title": "a whole number ≥ 0", "type": "integer", "minimum": 0},
+            "count": {
+                "title": f"a whole number ≥ 0 or {NOT_ASSESSED}",
+                "description": f"{NOT_ASSESSED}: could not be assessed (shown as a dash).",
+                "anyOf": [{"$ref": "#/$defs/figure"}, {"const": NOT_ASSESSED}],
+            },
+            "text": {"title": "a non-empty text", "type": "string", "pattern": "\\S"},
+            "region": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["announcements", "protocols", "violations", "total"],
+                "properties": {
+                    "announcements": {"$ref": "#/$defs/count",
+                                      "description": "Announcements placed."},
+                    "protocols": {"$ref": "#/$defs/count",
+                                  "description": "Protocols placed."},
+                    "violations": {
+                        "description": "Violations found, by category.",
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": category_codes,
+                        "properties": category_properties,
+                    },
+                    "total": {"$ref": "#/$defs/count",
+                              "description": "The row's total of violations."},
+                },
+            },
+        },
+    }
+
+
+def schema_text(reference: Reference) -> str:
+    """The schema file's exact content."""
+    return json.dumps(monthly_schema(reference), ensure_ascii=False, indent=2) + "\n"
+
+
+def _is_integer(checker, instance) -> bool:
+    # A count written 15.0 or `true` is a typing slip, not the number 15 or 1.
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+_Validator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    try:
+        schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise SchemaFileError(f"cannot read the schema {SCHEMA_FILE}: {err}") from err
+    return _Validator(schema)
+
+
+_TYPE_WORDS = {"integer": "a whole number", "string": "text", "object": "a mapping of keys",
+               "array": "a list", "number": "a number", "boolean": "true or false",
+               "null": "nothing"}
+
+
+def _resolve(schema: dict) -> dict:
+    """Follow a local $ref, keeping the referring schema's own keys."""
+    ref = schema.get("$ref")
+    if not ref:
+        return schema
+    target = _validator().schema
+    for step in ref.removeprefix("#/").split("/"):
+        target = target[step]
+    return {**_resolve(target), **{k: v for k, v in schema.items() if k != "$ref"}}
+
+
+def _expected(schema: dict) -> str:
+    """A schema described in a few words, as a person would say what belongs there."""
+    schema = _resolve(schema)
+    if "title" in schema:
+        return schema["title"]
+    if "const" in schema:
+        return repr(schema["const"])
+    if "enum" in schema:
+        return "one of: " + ", ".join(map(str, schema["enum"]))
+    if "anyOf" in schema:
+        return " or ".join(_expected(option) for option in schema["anyOf"])
+    return _TYPE_WORDS.get(schema.get("type"), "a different value")
+
+
+def _found(value: object) -> str:
+    """A value as the finding reports it."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value!r} (a decimal number)"
+    if isinstance(value, dict):
+        return "a mapping of keys"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
+def _findings(context: Context, error) -> Iterator[Finding]:
+    path = tuple(error.absolute_path)
+    keyword = error.validator
+    if keyword == "anyOf":
+        # A count -5 failed the number branch for its value: report that branch's reason.
+        reasons = [e for e in error.context if e.validator not in ("type", "const", "enum")]
+        if reasons:
+            yield from _findings(context, reasons[0])
+            return
+        keyword = "type"
+    if keyword == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        for key in error.instance:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=3, cutoff=0.6)
+                yield context.finding("unknown-key", (*path, key), key=True,
+                                      params={"key": key,
+                                              "allowed": ", ".join(close or allowed)})
+    elif keyword == "required":
+        for key in error.validator_value:
+            if key not in error.instance:
+                yield context.finding("missing-key", (*path, key), mark=context.document.where(
+                    path), params={"key": key})
+    elif keyword == "type":
+        yield context.finding("wrong-type", path, expected=_expected(error.schema),
+                              found=_found(error.instance))
+    elif keyword == "pattern" and error.schema.get("title") == "a non-empty text":
+        yield context.finding("empty-text", path, found=_found(error.instance))
+    else:
+        yield context.finding("invalid-value", path, expected=_expected(error.schema),
+                              found=_found(error.instance))
+
+
+def check_schema(context: Context) -> Iterator[Finding]:
+    """Every way the file departs from the schema, as findings, each once."""
+    seen = set()
+    for error in _validator().iter_errors(context.data):
+        for finding in _findings(context, error):
+            if (finding.code, finding.path) not in seen:
+                seen.add((finding.code, finding.path))
+                yield finding

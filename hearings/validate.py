@@ -1,0 +1,52 @@
+"""Validate monthly files: load, check against the schema, run the checks, collect findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .checks import CHECKS, table_figures
+from .context import Context, path_names, period_of
+from .findings import FileReport, Finding
+from .load import LoadError, load
+from .reference import reference
+from .schema import check_schema
+
+
+def _describe(value: object) -> str:
+    return "a list" if isinstance(value, list) else f"a single value ({value!r})"
+
+
+def validate_file(path: Path, file: str | None = None) -> FileReport:
+    """All findings for one file; figures are filled in when it has no errors."""
+    file = file or str(path)
+    try:
+        document = load(path, file)
+    except LoadError as err:
+        names = path_names(reference(), err.path, period_of(path.stem))
+        return FileReport(file, [Finding(err.code, file, err.mark.line, err.mark.column,
+                                         err.path, params=err.params, **names)])
+    if not isinstance(document.data, dict):
+        mark = document.where(())
+        return FileReport(file, [Finding("not-a-mapping", file, mark.line, mark.column,
+                                         found=_describe(document.data))])
+    context = Context(document, reference())
+    findings = list(check_schema(context))
+    for check in CHECKS:
+        findings.extend(check(context))
+    report = FileReport(file, findings)
+    if not report.errors:
+        figures = table_figures(context)
+        report.figures = {
+            "period": str(context.period),
+            "regions": len(context.regions()),
+            "announcements": figures["summary", "announcements"],
+            "protocols": figures["summary", "protocols"],
+            "violations": figures["summary", "violations"],
+        }
+    return report
+
+
+def default_files(data_dir: Path = Path("data")) -> list[Path]:
+    """The monthly files in data/, oldest first."""
+    return sorted(data_dir.glob("*.yaml"))
+
