@@ -36,6 +36,8 @@ KINDS: dict[str, Kind] = {
     "alias-not-allowed": Kind(ERROR, "YAML aliases (*{alias}) are not allowed in a monthly "
                                      "file; write the value out"),
     "tag-not-allowed": Kind(ERROR, "the YAML tag {tag} is not allowed; write plain values"),
+    "nesting-too-deep": Kind(ERROR, "the data nests deeper than {limit} levels; a monthly "
+                                    "file needs five"),
     "key-not-text": Kind(ERROR, "a key must be plain text, found {found}"),
     # the schema
     "unknown-key": Kind(ERROR, "unknown key '{key}'; expected one of: {allowed}"),
@@ -58,10 +60,10 @@ KINDS: dict[str, Kind] = {
                                       "assessed; they add up to {expected}"),
     "summary-mismatch": Kind(ERROR, "{figure}: the summary states {found}, the table adds "
                                     "up to {expected}"),
-    "count-exceeds-placed": Kind(WARNING, "{region} › {category}: {found} violations, more "
-                                          "than {bound} ({expected})"),
-    "count-without-placed": Kind(WARNING, "{region} › {category}: {found} violations, but "
-                                          "{bound} could not be assessed (n/a)"),
+    "count-exceeds-placed": Kind(WARNING, "{region} › {category}: the count is {found}, "
+                                          "more than {bound} ({expected})"),
+    "count-without-placed": Kind(WARNING, "{region} › {category}: the count is {found}, "
+                                          "but {bound} could not be assessed (n/a)"),
     "mixed-script": Kind(WARNING, "the word '{word}' mixes Cyrillic and Latin letters "
                                   "(Latin: {latin})"),
 }

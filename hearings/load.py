@@ -24,6 +24,8 @@ _SCALARS = {
     "tag:yaml.org,2002:null": _constructor.construct_yaml_null,
 }
 _COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+# A monthly file nests five levels deep; far deeper input is refused, not slowly walked.
+MAX_DEPTH = 64
 
 # What YAML 1.1 lets stand in a stream: tab, line breaks, printable characters.
 _BAD_CHARACTER = re.compile(
@@ -75,6 +77,11 @@ class Document:
         return Mark(1, 1)
 
 
+def _tag(tag: str) -> str:
+    """A tag as the file writes it: !!python/object rather than tag:yaml.org,2002:..."""
+    return tag.replace("tag:yaml.org,2002:", "!!", 1)
+
+
 def _mark(yaml_mark) -> Mark:
     return Mark(yaml_mark.line + 1, yaml_mark.column + 1)
 
@@ -102,19 +109,19 @@ def decode(raw: bytes) -> str:
     return text
 
 
-def _scalar(event) -> object:
+def _scalar(event, path: tuple) -> object:
     tag = event.tag
     if tag is None or tag == "!":
         tag = _Loader.resolve(_resolver, ScalarNode, event.value, event.implicit)
     if tag not in _SCALARS:
-        raise LoadError("tag-not-allowed", _mark(event.start_mark), tag=event.tag)
+        raise LoadError("tag-not-allowed", _mark(event.start_mark), path, tag=_tag(event.tag))
     construct = _SCALARS[tag]
     if construct is None:
         return event.value
     try:
         return construct(ScalarNode(tag, event.value))
     except (ValueError, yaml.YAMLError) as err:
-        raise LoadError("yaml-syntax", _mark(event.start_mark),
+        raise LoadError("yaml-syntax", _mark(event.start_mark), path,
                         problem=f"'{event.value}' is not a valid {tag.rsplit(':', 1)[-1]}"
                         ) from err
 
@@ -145,7 +152,7 @@ _resolver = _Loader("")
 
 
 def _build(events, document: Document) -> object:
-    """Turn parser events into data; one pass, no recursion, so depth cannot overflow."""
+    """Turn parser events into data in one pass, without recursion."""
     stack: list[_Frame] = []
     root: list = []
     documents = 0
@@ -178,14 +185,16 @@ def _build(events, document: Document) -> object:
         path = frame.next_path() if frame else ()
         document.values[path] = mark
         if isinstance(event, yaml.ScalarEvent):
-            value = _scalar(event)
+            value = _scalar(event, path)
             if frame:
                 frame.add(value)
             else:
                 root.append(value)
             continue
         if event.tag not in _COLLECTION_TAGS:
-            raise LoadError("tag-not-allowed", mark, tag=event.tag)
+            raise LoadError("tag-not-allowed", mark, path, tag=_tag(event.tag))
+        if len(stack) == MAX_DEPTH:
+            raise LoadError("nesting-too-deep", mark, limit=MAX_DEPTH)
         container = {} if isinstance(event, yaml.MappingStartEvent) else []
         stack.append(_Frame(container, path))
     return root[0] if root else None
@@ -194,7 +203,7 @@ def _build(events, document: Document) -> object:
 def _key(event, frame: _Frame, mark: Mark, document: Document) -> str:
     if not isinstance(event, yaml.ScalarEvent):
         found = "a mapping" if isinstance(event, yaml.MappingStartEvent) else "a list"
-        raise LoadError("key-not-text", mark, found=found)
+        raise LoadError("key-not-text", mark, frame.path, found=found)
     key = event.value
     if key in frame.key_lines:
         raise LoadError("duplicate-key", mark, (*frame.path, key), key=key,

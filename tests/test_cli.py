@@ -1,0 +1,104 @@
+"""The validate and schema commands: exit codes, output formats, defaults."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from click.testing import CliRunner
+
+from hearings.cli import main
+
+from .conftest import AUGUST, ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def _invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_valid_file_exits_0_with_one_summary_line() -> None:
+    result = _invoke("validate", str(AUGUST))
+    assert result.exit_code == 0
+    assert result.output == (f"{AUGUST}: valid: 2020-08, 17 regions, 172 announcements, "
+                             "124 protocols, 43 violations\n")
+
+
+def test_invalid_file_exits_1() -> None:
+    result = _invoke("validate", str(FIXTURES / "row-total-mismatch" / "2020-08.yaml"))
+    assert result.exit_code == 1
+    assert "[row-total-mismatch]" in result.output
+
+
+def test_warnings_pass_unless_strict() -> None:
+    path = str(FIXTURES / "mixed-script" / "2020-08.yaml")
+    assert _invoke("validate", path).exit_code == 0
+    strict = _invoke("validate", "--strict", path)
+    assert strict.exit_code == 1
+    assert strict.output.endswith("1 warning (invalid with --strict)\n")
+
+
+def test_usage_errors_exit_2() -> None:
+    assert _invoke("validate", "no-such-month.yaml").exit_code == 2
+    assert _invoke("validate", "--format", "xml", str(AUGUST)).exit_code == 2
+    assert _invoke("validate", str(ROOT / "data")).exit_code == 2
+
+
+def test_defaults_to_every_file_in_data(tmp_path, monkeypatch) -> None:
+    (tmp_path / "data").mkdir()
+    shutil.copy(AUGUST, tmp_path / "data" / "2020-08.yaml")
+    shutil.copy(FIXTURES / "period-mismatch" / "2020-09.yaml", tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    result = _invoke("validate")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "data/2020-08.yaml: valid: 2020-08, 17 regions, 172 announcements, 124 protocols, "
+        "43 violations",
+        "data/2020-09.yaml:8:9: error [period-mismatch] the period is 2020-08, but the file is "
+        "named 2020-09.yaml ($.period)",
+        "data/2020-09.yaml: invalid: 1 error, 0 warnings",
+    ]
+
+
+def test_no_files_at_all_is_a_usage_error(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = _invoke("validate")
+    assert result.exit_code == 2
+    assert "none in data/" in result.output
+
+
+def test_json_output_carries_every_field() -> None:
+    result = _invoke("validate", "--format", "json",
+                     str(FIXTURES / "row-total-mismatch" / "2020-08.yaml"))
+    report = json.loads(result.output)
+    assert report["valid"] is False
+    [finding] = report["files"][0]["findings"]
+    assert finding == {
+        "code": "row-total-mismatch",
+        "severity": "error",
+        "message": "Акмолинская область: the total is 5, the violations add up to 4",
+        "file": str(FIXTURES / "row-total-mismatch" / "2020-08.yaml"),
+        "line": 62,
+        "column": 12,
+        "path": "$.regions.akmola.total",
+        "region": "Акмолинская область",
+        "category": None,
+        "expected": 4,
+        "found": 5,
+    }
+
+
+def test_github_output_is_workflow_annotations(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(FIXTURES / "count-exceeds-placed")
+    result = _invoke("validate", "--format", "github", "2020-08.yaml")
+    first = result.output.splitlines()[0]
+    assert first.startswith("::warning file=2020-08.yaml,line=144,col=31,"
+                            "title=count-exceeds-placed::Жамбылская область › ")
+    strict = _invoke("validate", "--format", "github", "--strict", "2020-08.yaml")
+    assert strict.output.startswith("::error ")
+
+
+def test_schema_file_is_up_to_date() -> None:
+    result = _invoke("schema", "--check")
+    assert result.exit_code == 0, result.output

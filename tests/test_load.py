@@ -1,0 +1,85 @@
+"""Loading never hides a mistake and never raises past LoadError."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from hearings.load import LoadError, Mark, decode, load, parse
+
+
+def _error(text: str) -> LoadError:
+    with pytest.raises(LoadError) as caught:
+        parse(text, "f.yaml")
+    return caught.value
+
+
+def test_positions_of_keys_and_values_are_one_based_in_characters() -> None:
+    document = parse("п: Нұр\nq:\n  - Ақ: 1\n", "f.yaml")
+    assert document.data == {"п": "Нұр", "q": [{"Ақ": 1}]}
+    assert document.keys[("q", 0, "Ақ")] == Mark(3, 5)
+    assert document.values[("q", 0, "Ақ")] == Mark(3, 9)
+    assert document.where(("q", 0, "missing")) == Mark(3, 5)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("a: 2020-08-25", "2020-08-25"),   # dates stay text for the schema to check
+    ("a: 2020-08", "2020-08"),
+    ("a: 0x10", 16),
+    ("a: 1.5", 1.5),
+    ("a: yes", True),
+    ("a:", None),
+    ("a: n/a", "n/a"),
+])
+def test_scalars_resolve_as_yaml_says(text: str, value: object) -> None:
+    assert parse(text, "f.yaml").data == {"a": value}
+
+
+def test_duplicate_key_names_both_lines_and_the_path() -> None:
+    error = _error("a:\n  b: 1\n  c: 2\n  b: 3\n")
+    assert (error.code, error.mark, error.path) == ("duplicate-key", Mark(4, 3), ("a", "b"))
+    assert error.params == {"key": "b", "first_line": 2}
+
+
+def test_alias_bomb_is_refused_at_the_first_alias() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(20))
+    error = _error(bomb)
+    assert (error.code, error.mark) == ("alias-not-allowed", Mark(2, 8))
+
+
+def test_deep_nesting_is_refused_early() -> None:
+    depth = 100_000
+    error = _error("[" * depth + "]" * depth)
+    assert (error.code, error.mark) == ("nesting-too-deep", Mark(1, 65))
+
+
+def test_utf8_byte_order_mark_is_accepted() -> None:
+    assert decode(codecs.BOM_UTF8 + "a: б".encode()) == "a: б"
+
+
+@pytest.mark.parametrize("raw", [codecs.BOM_UTF16_LE + "a: б".encode("utf-16-le"),
+                                 codecs.BOM_UTF32_BE + "a: б".encode("utf-32-be")])
+def test_other_unicode_encodings_are_named(raw: bytes) -> None:
+    with pytest.raises(LoadError) as caught:
+        decode(raw)
+    assert caught.value.code == "not-utf8"
+    assert caught.value.params["reason"].startswith("it is UTF-")
+
+
+def test_invalid_utf8_is_placed_by_line_and_character() -> None:
+    with pytest.raises(LoadError) as caught:
+        decode("a: 1\nб: ".encode() + b"\xff")
+    assert (caught.value.code, caught.value.mark) == ("not-utf8", Mark(2, 4))
+
+
+def test_a_directory_is_unreadable_not_a_traceback(tmp_path) -> None:
+    with pytest.raises(LoadError) as caught:
+        load(tmp_path)
+    assert caught.value.code == "file-unreadable"
+
+
+def test_complex_key_is_refused() -> None:
+    assert _error("? {a: 1}\n: 2\n").code == "key-not-text"
