@@ -33,18 +33,28 @@ def _sum(values) -> int | None:
 
 
 def table_figures(context: Context) -> dict[tuple, int | None]:
-    """What the table adds up to, keyed by the summary's path for each figure."""
-    rows = [row for row in context.regions().values() if isinstance(row, dict)]
+    """What the table adds up to, keyed by the summary's path for each figure.
+
+    A figure is None when a row it depends on is malformed: the schema reports that row,
+    and a sum over the rest would point at the wrong number.
+    """
+    rows = list(context.regions().values())
+    if not all(isinstance(row, dict) for row in rows):
+        return dict.fromkeys(_FIGURES) | {("summary", "violations_by_group", g.code): None
+                                          for g in context.reference.groups}
+    whole = all(isinstance(row.get("violations", {}), dict) for row in rows)
     figures = {
         ("summary", "announcements"): _sum(r["announcements"] for r in rows
                                            if "announcements" in r),
         ("summary", "protocols"): _sum(r["protocols"] for r in rows if "protocols" in r),
-        ("summary", "violations"): _sum(v for r in rows for v in _violations(r).values()),
+        ("summary", "violations"): _sum(v for r in rows for v in _violations(r).values())
+        if whole else None,
     }
     for group in context.reference.groups:
         codes = {c.code for c in context.reference.categories if c.group == group.code}
         figures["summary", "violations_by_group", group.code] = _sum(
-            v for r in rows for code, v in _violations(r).items() if code in codes)
+            v for r in rows for code, v in _violations(r).items() if code in codes
+        ) if whole else None
     return figures
 
 
@@ -82,7 +92,8 @@ def check_region_set(context: Context) -> Iterator[Finding]:
 def check_row_totals(context: Context) -> Iterator[Finding]:
     """Each row's total is the sum of its assessed counts."""
     for code, row in context.regions().items():
-        if not isinstance(row, dict) or context.reference.region(code) is None:
+        if (not isinstance(row, dict) or not isinstance(row.get("violations"), dict)
+                or context.reference.region(code) is None):
             continue
         counts = _violations(row)
         expected = _sum(counts.values())

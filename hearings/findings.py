@@ -143,7 +143,8 @@ class FileReport:
     figures: dict | None = None
 
     def __post_init__(self) -> None:
-        self.findings.sort(key=lambda f: (f.line, f.column, f.code, f.json_path))
+        # stable: findings at one place keep the order the checks gave them (reference order)
+        self.findings.sort(key=lambda f: (f.line, f.column))
 
     @property
     def errors(self) -> list[Finding]:
