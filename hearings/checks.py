@@ -36,25 +36,27 @@ def table_figures(context: Context) -> dict[tuple, int | None]:
     """What the table adds up to, keyed by the summary's path for each figure.
 
     A figure is None when a row it depends on is malformed: the schema reports that row,
-    and a sum over the rest would point at the wrong number.
+    and a sum over the others would point at the wrong number.
     """
     rows = list(context.regions().values())
-    if not all(isinstance(row, dict) for row in rows):
-        return dict.fromkeys(_FIGURES) | {("summary", "violations_by_group", g.code): None
-                                          for g in context.reference.groups}
-    whole = all(isinstance(row.get("violations", {}), dict) for row in rows)
+    rows_whole = all(isinstance(row, dict) for row in rows)
+    counts_whole = rows_whole and all(isinstance(row.get("violations", {}), dict)
+                                      for row in rows)
+
+    def column(whole: bool, values) -> int | None:
+        return _sum(values) if whole else None  # values is lazy: untouched when not whole
+
     figures = {
-        ("summary", "announcements"): _sum(r["announcements"] for r in rows
-                                           if "announcements" in r),
-        ("summary", "protocols"): _sum(r["protocols"] for r in rows if "protocols" in r),
-        ("summary", "violations"): _sum(v for r in rows for v in _violations(r).values())
-        if whole else None,
+        ("summary", kind): column(rows_whole, (row[kind] for row in rows if kind in row))
+        for kind in ("announcements", "protocols")
     }
+    figures["summary", "violations"] = column(
+        counts_whole, (v for row in rows for v in _violations(row).values()))
     for group in context.reference.groups:
         codes = {c.code for c in context.reference.categories if c.group == group.code}
-        figures["summary", "violations_by_group", group.code] = _sum(
-            v for r in rows for code, v in _violations(r).items() if code in codes
-        ) if whole else None
+        figures["summary", "violations_by_group", group.code] = column(
+            counts_whole,
+            (v for row in rows for code, v in _violations(row).items() if code in codes))
     return figures
 
 
