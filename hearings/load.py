@@ -18,6 +18,7 @@ _constructor = SafeConstructor()
 _SCALARS = {
     "tag:yaml.org,2002:str": None,
     "tag:yaml.org,2002:timestamp": None,
+    "tag:yaml.org,2002:value": None,  # YAML 1.1 resolves a bare "=" to this
     "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
     "tag:yaml.org,2002:float": _constructor.construct_yaml_float,
     "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
@@ -114,7 +115,7 @@ def _scalar(event, path: tuple) -> object:
     if tag is None or tag == "!":
         tag = _Loader.resolve(_resolver, ScalarNode, event.value, event.implicit)
     if tag not in _SCALARS:
-        raise LoadError("tag-not-allowed", _mark(event.start_mark), path, tag=_tag(event.tag))
+        raise LoadError("tag-not-allowed", _mark(event.start_mark), path, tag=_tag(tag))
     construct = _SCALARS[tag]
     if construct is None:
         return event.value

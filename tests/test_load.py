@@ -31,6 +31,7 @@ def test_positions_of_keys_and_values_are_one_based_in_characters() -> None:
     ("a: yes", True),
     ("a:", None),
     ("a: n/a", "n/a"),
+    ("a: =", "="),                     # YAML 1.1's "value" tag, found by hypothesis
 ])
 def test_scalars_resolve_as_yaml_says(text: str, value: object) -> None:
     assert parse(text, "f.yaml").data == {"a": value}

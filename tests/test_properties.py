@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -15,7 +16,8 @@ from .conftest import AUGUST
 
 AUGUST_TEXT = AUGUST.read_text(encoding="utf-8")
 AUGUST_DATA = parse(AUGUST_TEXT, "2020-08.yaml").data
-SETTINGS = settings(max_examples=150, deadline=None,
+# HEARINGS_EXAMPLES=5000 pytest tests/test_properties.py searches deeper than CI does.
+SETTINGS = settings(max_examples=int(os.environ.get("HEARINGS_EXAMPLES", 150)), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**12), st.floats(),
