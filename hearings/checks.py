@@ -183,5 +183,13 @@ def check_scripts(context: Context) -> Iterator[Finding]:
                                       params={"word": word, "latin": latin})
 
 
+def check_ready_to_sign(context: Context) -> Iterator[Finding]:
+    """A report is built only when it can be signed: it names its signatory and executor."""
+    for key, missing in (("signatory", "signatory"), ("executor", "executor")):
+        if key not in context.data:
+            yield context.finding("not-ready-to-sign", (key,),
+                                  params={"key": key, "missing": missing})
+
+
 CHECKS = (check_file_name, check_region_set, check_row_totals, check_summary, check_bounds,
           check_scripts)

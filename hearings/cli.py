@@ -37,6 +37,38 @@ def validate(files: tuple[Path, ...], output_format: str, strict: bool) -> None:
 
 
 @main.command()
+@click.argument("data_file", required=False,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--pdf", is_flag=True, help="Also convert both reports to PDF (LibreOffice).")
+@click.option("--force", is_flag=True,
+              help="Replace reports whose content changed; the previous files are kept.")
+@click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("reports"), show_default=True, help="Where reports are written.")
+def build(data_file: Path | None, pdf: bool, force: bool, reports_dir: Path) -> None:
+    """Build the Russian and Kazakh reports of a month (default: the newest in data/)."""
+    from .exceptions import HearingsError
+    from .output import as_text
+    from .report import build as build_reports
+    from .validate import default_files
+
+    if data_file is None:
+        files = default_files()
+        if not files:
+            raise click.UsageError("no monthly file given and none in data/")
+        data_file = files[-1]
+    try:
+        outcome = build_reports(data_file, reports_dir, force=force, pdf=pdf)
+    except HearingsError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(as_text([outcome.report], strict=False))
+    if outcome.report.errors:
+        click.echo("nothing was written", err=True)
+        sys.exit(1)
+    for path, status in outcome.files:
+        click.echo(f"{path}: {status}")
+
+
+@main.command()
 @click.option("--check", is_flag=True,
               help="Only report whether schema/ matches the reference data; exit 1 if not.")
 def schema(check: bool) -> None:

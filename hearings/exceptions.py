@@ -13,3 +13,19 @@ class ReferenceDataError(HearingsError):
 
 class SchemaFileError(HearingsError):
     """Raised when the JSON Schema file for monthly files is missing or is not valid JSON."""
+
+
+class RenderError(HearingsError):
+    """Raised when a template cannot be rendered: a missing file, an undefined name, bad text."""
+
+
+class ReportExistsError(HearingsError):
+    """Raised when a report exists with other content and --force was not given."""
+
+
+class ConversionError(HearingsError):
+    """Raised when LibreOffice is missing or fails to convert a report to PDF."""
+
+
+class ParityError(HearingsError):
+    """Raised when the Russian and Kazakh documents disagree on a figure."""

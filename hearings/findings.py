@@ -60,6 +60,9 @@ KINDS: dict[str, Kind] = {
                                       "assessed; they add up to {expected}"),
     "summary-mismatch": Kind(ERROR, "{figure}: the summary states {found}, the table adds "
                                     "up to {expected}"),
+    # before building: what a report needs to be signed
+    "not-ready-to-sign": Kind(ERROR, "the file names no {missing}; add `{key}:` (see README) "
+                                     "before building a report to be signed"),
     "count-exceeds-placed": Kind(WARNING, "{region} › {category}: the count is {found}, "
                                           "more than {bound} ({expected})"),
     "count-without-placed": Kind(WARNING, "{region} › {category}: the count is {found}, "

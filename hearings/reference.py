@@ -109,6 +109,7 @@ class Group:
 
     code: str
     title: dict[str, str]
+    by: dict[str, str]  # "по объявлениям": the group in "43 violations, 10 of them by ..."
 
 
 @dataclass(frozen=True)
@@ -130,11 +131,16 @@ class Reference:
         return [r for r in self.regions if r.validity.covers(period.last_day)]
 
 
+def document_settings() -> dict:
+    """Page setup, typography and fixed wording of the reports (reference/document.yaml)."""
+    return _read("document.yaml")
+
+
 def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def _validity(entry: dict) -> Validity:
+def validity(entry: dict) -> Validity:
     return Validity(_date(entry.get("valid_from")), _date(entry.get("valid_until")))
 
 
@@ -159,14 +165,14 @@ def reference() -> Reference:
                 code=entry["code"],
                 kato=entry["kato"],
                 iso=entry["iso"],
-                validity=_validity(entry),
-                names=tuple(RegionName(_validity(name),
+                validity=validity(entry),
+                names=tuple(RegionName(validity(name),
                                        {lang: name[lang] for lang in LANGUAGES})
                             for name in entry["names"]),
                 department=entry.get("department", default_department),
             )
             for entry in regions_file["regions"])
-        groups = tuple(Group(g["code"], {lang: g[lang] for lang in LANGUAGES})
+        groups = tuple(Group(g["code"], {lang: g[lang] for lang in LANGUAGES}, g["by"])
                        for g in categories_file["groups"])
         categories = tuple(
             Category(code=entry["code"], group=entry["group"],

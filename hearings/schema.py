@@ -111,6 +111,28 @@ def monthly_schema(reference: Reference) -> dict:
                 "type": "array",
                 "items": _texts("One paragraph in both languages."),
             },
+            "signatory": {
+                "description": "Who signs the report; `build` requires it.",
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["position", "name"],
+                "properties": {
+                    "position": _texts("The signatory's position."),
+                    "name": _texts("Initials and surname, as signed."),
+                },
+            },
+            "executor": {
+                "description": "Who prepared the report, for the executor's line; `build` "
+                               "requires it.",
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name", "phone"],
+                "properties": {
+                    "name": _texts("Initials and surname."),
+                    "phone": {"title": "a phone number", "type": "string",
+                              "pattern": "^[+]?[0-9][0-9 ()-]{4,}[0-9]$"},
+                },
+            },
         },
         "$defs": {
             "figure": {"title": "a whole number ≥ 0", "type": "integer", "minimum": 0},

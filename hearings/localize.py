@@ -1,0 +1,107 @@
+"""A month put into one language's words: month phrases, numbers, names and the narrative."""
+
+from __future__ import annotations
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from .model import Month, Row
+from .reference import Reference, validity
+
+
+def month_name(month: Month, lang: str) -> str:
+    """The month's name as the title phrase needs it: "август" (ru), "тамыз" (kk).
+
+    Russian builds "за август 2020 года" on the standalone nominative (LLLL); CLDR's Kazakh
+    has one form, which "2020 жылғы тамыз айындағы" uses as it is (attaching endings to
+    "ай" avoids vowel harmony on the month's name).
+    """
+    pattern = "LLLL" if lang == "ru" else "MMMM"
+    return format_date(month.period.last_day, pattern, locale=lang)
+
+
+def number(value: int | None, words: dict) -> str:
+    """A figure as the table prints it: grouped by the locale, a dash when not assessed."""
+    if value is None:
+        return words["dash"]
+    return format_decimal(value, locale=words["locale"])
+
+
+def rules(settings: dict, month: Month, lang: str) -> str:
+    """The Rules in force on the month's last day, as the introduction cites them."""
+    day = month.period.last_day
+    for entry in settings["rules"]:
+        if validity(entry).covers(day):
+            return entry[lang]
+    raise LookupError(f"no Rules in reference/document.yaml apply on {day}")
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def narrative(month: Month, lang: str) -> list[str]:
+    """A paragraph per category with findings, each followed by its observations."""
+    paragraphs = []
+    placed = set()
+    for category in month.categories:
+        found = month.findings(category)
+        if not found:
+            continue
+        regions = ", ".join(f"{region.name(month.period).forms[lang]['list']} ({count})"
+                            for region, count in found)
+        clause = f" ({category.clause[lang]})" if category.clause else ""
+        paragraphs.append(f"{category.narrative[lang]}{clause}: {regions}.")
+        for observation in month.observations:
+            if observation.category == category.code:
+                paragraphs.append(_sentence(observation.text[lang]))
+                placed.add(id(observation))
+    # general observations, and any whose category had no findings this month
+    paragraphs.extend(_sentence(o.text[lang]) for o in month.observations
+                      if id(o) not in placed)
+    return paragraphs
+
+
+def _cells(row: Row, words: dict) -> list[str]:
+    return [number(row.announcements, words), number(row.protocols, words),
+            *(number(n, words) for n in row.counts), number(row.total, words)]
+
+
+def table(month: Month, reference: Reference, lang: str, words: dict) -> dict:
+    """The table's texts: headers from the reference data, rows in reference order."""
+    labels = words["table"]
+    phrase = {"month": month_name(month, lang), "year": month.period.year}
+    return {
+        "labels": labels,
+        "placed": [reference.groups[0].title[lang], reference.groups[1].title[lang]],
+        "groups": [(g.title[lang], sum(1 for c in month.categories if c.group == g.code))
+                   for g in reference.groups],
+        "categories": [c.header[lang] for c in month.categories],
+        "rows": [[str(i), row.region.name(month.period).forms[lang]["table"],
+                  *_cells(row, words)] for i, row in enumerate(month.rows, 1)],
+        "totals": [labels["totals_row"].format(**phrase), *_cells(month.totals, words)],
+    }
+
+
+def document_context(month: Month, reference: Reference, settings: dict, lang: str) -> dict:
+    """Everything the language's template needs, as text."""
+    words = settings["languages"][lang]
+    phrase = {"month": month_name(month, lang), "year": month.period.year}
+    totals = month.totals
+    return {
+        "title": words["title"].format(**phrase),
+        "period": {"month": phrase["month"], "year": phrase["year"]},
+        "rules": rules(settings, month, lang),
+        "summary": {
+            "announcements": number(totals.announcements, words),
+            "protocols": number(totals.protocols, words),
+            "violations": number(totals.total, words),
+            "groups": [{"count": number(month.group_total(g.code), words), "by": g.by[lang]}
+                       for g in reference.groups],
+        },
+        "narrative": narrative(month, lang),
+        "closing": [_sentence(paragraph[lang]) for paragraph in month.closing],
+        "signatory": {key: month.signatory[key][lang] for key in ("position", "name")},
+        "executor": words["executor"].format(name=month.executor["name"][lang],
+                                             phone=month.executor["phone"]),
+    }

@@ -1,0 +1,94 @@
+"""A valid monthly file as typed values: the rows in reference order, the texts, the people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .context import NOT_ASSESSED
+from .reference import Category, Period, Reference, Region
+
+
+def _count(value: int | str) -> int | None:
+    """A count, or None where it could not be assessed."""
+    return None if value == NOT_ASSESSED else value
+
+
+def _add(values) -> int:
+    return sum(v for v in values if v is not None)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One region's row of the table; None is a figure that could not be assessed."""
+
+    region: Region
+    announcements: int | None
+    protocols: int | None
+    counts: tuple[int | None, ...]  # in the categories' order
+    total: int | None
+
+
+@dataclass(frozen=True)
+class Observation:
+    """Free text, placed after its category's paragraph when it has one."""
+
+    category: str | None
+    text: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Month:
+    """Everything one issue of the report says, before it is put into words."""
+
+    period: Period
+    categories: tuple[Category, ...]
+    rows: tuple[Row, ...]
+    observations: tuple[Observation, ...]
+    closing: tuple[dict[str, str], ...]
+    signatory: dict | None
+    executor: dict | None
+
+    @property
+    def totals(self) -> Row:
+        """The totals row: each column's sum over the regions."""
+        return Row(
+            region=None,
+            announcements=_add(r.announcements for r in self.rows),
+            protocols=_add(r.protocols for r in self.rows),
+            counts=tuple(_add(r.counts[i] for r in self.rows)
+                         for i in range(len(self.categories))),
+            total=_add(r.total for r in self.rows),
+        )
+
+    def group_total(self, group: str) -> int:
+        """Violations of one group (by announcements or by protocols), all regions."""
+        totals = self.totals.counts
+        return sum(n for n, c in zip(totals, self.categories, strict=True) if c.group == group)
+
+    def findings(self, category: Category) -> list[tuple[Region, int]]:
+        """The regions with violations of a category and their counts, in row order."""
+        index = self.categories.index(category)
+        return [(r.region, r.counts[index]) for r in self.rows if r.counts[index]]
+
+
+def month_from(data: dict, reference: Reference) -> Month:
+    """The typed month of a file that has passed validation."""
+    period = Period.parse(data["period"])
+    rows = tuple(
+        Row(region=region,
+            announcements=_count(data["regions"][region.code]["announcements"]),
+            protocols=_count(data["regions"][region.code]["protocols"]),
+            counts=tuple(_count(data["regions"][region.code]["violations"][c.code])
+                         for c in reference.categories),
+            total=_count(data["regions"][region.code]["total"]))
+        for region in reference.regions_in_force(period))
+    return Month(
+        period=period,
+        categories=reference.categories,
+        rows=rows,
+        observations=tuple(Observation(o.get("category"), {k: o[k] for k in ("ru", "kk")})
+                           for o in data["observations"]),
+        closing=tuple(data["closing"]),
+        signatory=data.get("signatory"),
+        executor=data.get("executor"),
+    )

@@ -1,0 +1,68 @@
+"""Read both documents back and prove they state the same figures as each other and the table."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from docx import Document
+
+from .exceptions import ParityError
+
+_NUMBER = re.compile(r"\d[\d\u00a0\u202f ]*")
+
+
+def _figure(text: str) -> int | None:
+    """A cell's figure: an int, or None for a dash (could not be assessed)."""
+    digits = re.sub(r"[\u00a0\u202f ]", "", text.strip())
+    return int(digits) if digits.isdigit() else None
+
+
+def read_table(data: bytes) -> list[list[int | None]]:
+    """The figures of the report's table, row by row, totals row last (header rows skipped)."""
+    document = Document(io.BytesIO(data))
+    table = max(document.tables, key=lambda t: len(t.columns))
+    rows = []
+    for row in table.rows[3:]:
+        cells = [c.text for c in row.cells]
+        rows.append([_figure(text) for text in cells[2:]])
+    return rows
+
+
+SUMMARY_STYLES = ("Summary Item", "Summary Total")
+
+
+def read_summary(data: bytes) -> list[int | None]:
+    """The figures the summary states, in order: announcements, protocols, violations, then
+    by group: the first figure of each paragraph in a summary style of the template."""
+    document = Document(io.BytesIO(data))
+    figures = []
+    for paragraph in document.paragraphs:
+        if paragraph.style.name in SUMMARY_STYLES:
+            match = _NUMBER.search(paragraph.text)
+            figures.append(_figure(match.group()) if match else None)
+    return figures
+
+
+def check_parity(documents: dict[str, bytes], group_columns: list[list[int]]) -> None:
+    """Every figure of the tables equal cell by cell across languages, and each summary
+    figure equal to the table's totals; ParityError names the first difference."""
+    tables = {lang: read_table(data) for lang, data in documents.items()}
+    (first, reference_table), *others = tables.items()
+    for lang, table in others:
+        if len(table) != len(reference_table):
+            raise ParityError(f"the {first} table has {len(reference_table)} rows, "
+                              f"the {lang} table {len(table)}")
+        for number, (a, b) in enumerate(zip(reference_table, table, strict=True), 1):
+            if a != b:
+                column = next(i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y)
+                raise ParityError(f"row {number}, figure column {column + 1}: "
+                                  f"{first} {a[column]}, {lang} {b[column]}")
+    for lang, table in tables.items():
+        totals = table[-1]
+        expected = [totals[0], totals[1], totals[-1],
+                    *(sum(totals[2 + i] or 0 for i in group) for group in group_columns)]
+        stated = read_summary(documents[lang])
+        if stated != expected:
+            raise ParityError(f"the {lang} summary states {stated}, its table adds up to "
+                              f"{expected}")

@@ -1,0 +1,53 @@
+"""Convert reports to PDF with LibreOffice, all files in one run."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .exceptions import ConversionError
+
+TIMEOUT_SECONDS = 300
+
+
+def libreoffice() -> str:
+    """The LibreOffice command, or ConversionError saying how to get it."""
+    command = shutil.which("soffice") or shutil.which("libreoffice")
+    if command is None:
+        raise ConversionError("--pdf needs LibreOffice, and `soffice` is not on PATH: install "
+                              "it (Debian: apt-get install libreoffice-writer-nogui) or build "
+                              "without --pdf")
+    return command
+
+
+def to_pdf(documents: dict[str, bytes]) -> dict[str, bytes]:
+    """PDF bytes for each DOCX (name -> bytes), converted in a single LibreOffice run."""
+    command = libreoffice()
+    with tempfile.TemporaryDirectory(prefix="hearings-pdf-") as work:
+        work = Path(work)
+        (work / "in").mkdir()
+        for name, data in documents.items():
+            (work / "in" / name).write_bytes(data)
+        try:
+            done = subprocess.run(
+                [command, "--headless", "--norestore",
+                 f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                 "--convert-to", "pdf", "--outdir", str(work / "out"),
+                 *(str(work / "in" / name) for name in documents)],
+                capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
+        except subprocess.TimeoutExpired as err:
+            raise ConversionError(f"LibreOffice did not finish within {TIMEOUT_SECONDS} s") \
+                from err
+        except OSError as err:
+            raise ConversionError(f"LibreOffice could not be started: {err}") from err
+        results = {}
+        for name in documents:
+            pdf = work / "out" / (Path(name).stem + ".pdf")
+            if done.returncode != 0 or not pdf.exists():
+                detail = (done.stderr or done.stdout).strip().splitlines()[-1:]
+                raise ConversionError(f"LibreOffice did not convert {name} "
+                                      f"(exit {done.returncode}): {' '.join(detail)}")
+            results[pdf.name] = pdf.read_bytes()
+        return results

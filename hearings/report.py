@@ -1,0 +1,110 @@
+"""Build one month's reports: validate, model, localize, render, check parity, write safely."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checks import check_ready_to_sign
+from .context import Context
+from .exceptions import ReportExistsError
+from .findings import FileReport
+from .load import load
+from .localize import document_context, table
+from .model import month_from
+from .parity import check_parity
+from .pdf import libreoffice, to_pdf
+from .reference import LANGUAGES, document_settings, reference
+from .render import render
+from .validate import validate_file
+from .write import write_atomically
+
+
+@dataclass
+class Outcome:
+    """What a build did: the validation report, and each file with what happened to it."""
+
+    report: FileReport
+    files: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def _previous_name(path: Path) -> Path:
+    """The first free name to keep a replaced report under: 2020-08-ru.previous-1.docx."""
+    number = 1
+    while True:
+        candidate = path.with_name(f"{path.stem}.previous-{number}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+        number += 1
+
+
+def _status(path: Path, content: bytes) -> str:
+    if not path.exists():
+        return "written"
+    return "unchanged" if path.read_bytes() == content else "replaced"
+
+
+def build(data_file: Path, reports_dir: Path, *, force: bool = False,
+          pdf: bool = False) -> Outcome:
+    """Write reports/<period>/<period>-<lang>.docx (and .pdf) for a valid, signable file.
+
+    Nothing is written when the file is invalid, when a report exists with other content
+    and force is not given, or when PDF conversion fails.
+    """
+    # validate, and check the file names who signs
+    report = validate_file(data_file)
+    if report.errors:
+        return Outcome(report)
+    data = load(data_file).data
+    ready = list(check_ready_to_sign(Context(load(data_file), reference())))
+    if ready:
+        return Outcome(FileReport(report.file, ready))
+    if pdf:
+        libreoffice()  # fail before rendering when it is missing
+    # model, words, documents
+    ref, settings = reference(), document_settings()
+    month = month_from(data, ref)
+    documents = {}
+    for lang in LANGUAGES:
+        words = settings["languages"][lang]
+        documents[f"{month.period}-{lang}.docx"] = render(
+            document_context(month, ref, settings, lang), table(month, ref, lang, words),
+            settings, lang, month.period.last_day)
+    # both languages state the same figures, and the summary agrees with the table
+    groups = [[i for i, c in enumerate(month.categories) if c.group == g.code]
+              for g in ref.groups]
+    check_parity({name.rsplit("-", 1)[1][:2]: data for name, data in documents.items()},
+                 groups)
+    # plan every file before writing any
+    folder = reports_dir / str(month.period)
+    plan = {folder / name: content for name, content in documents.items()}
+    statuses = {path: _status(path, content) for path, content in plan.items()}
+    if pdf:
+        changed = {path.name: plan[path] for path, status in statuses.items()
+                   if status != "unchanged" or not path.with_suffix(".pdf").exists()}
+        converted = to_pdf(changed) if changed else {}
+        for path in list(plan):
+            pdf_path = path.with_suffix(".pdf")
+            if pdf_path.name in converted:
+                plan[pdf_path] = converted[pdf_path.name]
+                statuses[pdf_path] = "written" if not pdf_path.exists() else "replaced"
+            else:  # its DOCX is unchanged and the PDF made from it is there
+                plan[pdf_path] = pdf_path.read_bytes()
+                statuses[pdf_path] = "unchanged"
+    blocked = [path for path, status in statuses.items() if status == "replaced"]
+    if blocked and not force:
+        raise ReportExistsError(
+            "these reports exist with other content and were not replaced: "
+            + ", ".join(str(p) for p in blocked)
+            + "; rebuild with --force to replace them (the previous files are kept beside)")
+    outcome = Outcome(report)
+    for path, content in plan.items():
+        status = statuses[path]
+        if status == "replaced":
+            kept = _previous_name(path)
+            path.rename(kept)
+            status = f"replaced (previous kept as {kept.name})"
+        if status != "unchanged":
+            write_atomically(path, content)
+        outcome.files.append((path, status))
+    return outcome
