@@ -18,6 +18,25 @@ def _figure(text: str) -> int | None:
     return int(digits) if digits.isdigit() else None
 
 
+def full_text(data: bytes) -> str:
+    """The document's text in reading order: a line per paragraph, a line per table row
+    with its cells separated by " | " (a merged cell once)."""
+    document = Document(io.BytesIO(data))
+    lines = []
+    for block in document.element.body.iterchildren():
+        if block.tag.endswith("}p"):
+            lines.append("".join(t.text or "" for t in block.iter() if t.tag.endswith("}t")))
+        elif block.tag.endswith("}tbl"):
+            table = next(t for t in document.tables if t._tbl is block)
+            for row in table.rows:
+                cells = []
+                for cell in row.cells:
+                    if not cells or cell._tc is not cells[-1]._tc:
+                        cells.append(cell)
+                lines.append(" | ".join(c.text.replace("\n", " / ") for c in cells))
+    return "\n".join(lines) + "\n"
+
+
 def read_table(data: bytes) -> list[list[int | None]]:
     """The figures of the report's table, row by row, totals row last (header rows skipped)."""
     document = Document(io.BytesIO(data))

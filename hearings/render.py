@@ -228,9 +228,10 @@ def deterministic_zip(data: bytes, day: dt.date) -> bytes:
     return output.getvalue()
 
 
-def render(context: dict, table_spec: dict, settings: dict, lang: str, day: dt.date) -> bytes:
-    """The DOCX of one language, as bytes."""
-    path = TEMPLATES / lang / "report.docx"
+def render(context: dict, table_spec: dict, settings: dict, lang: str, day: dt.date,
+           template_path: Path | None = None) -> bytes:
+    """The DOCX of one language, as bytes (from templates/<lang>/report.docx by default)."""
+    path = template_path or TEMPLATES / lang / "report.docx"
     try:
         template = DocxTemplate(path)
         context = {**context, "table": _table(template, table_spec, settings),

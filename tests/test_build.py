@@ -1,0 +1,319 @@
+"""The build: both documents from one month, exact, identical figures, safe to rebuild."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from hearings import pdf, report
+from hearings.cli import main
+from hearings.exceptions import ParityError, RenderError, ReportExistsError
+from hearings.localize import document_context, table
+from hearings.model import month_from
+from hearings.parity import check_parity, full_text, read_table
+from hearings.reference import document_settings, reference
+from hearings.render import TEMPLATES, render
+
+from .conftest import AUGUST, ROOT
+
+SIGNED = ROOT / "tests" / "signed" / "2020-08.yaml"
+GOLDEN = ROOT / "tests" / "golden"
+N = None  # could not be assessed: a dash
+# The source's Russian table, August 2020: announcements, protocols, the eight categories
+# in the source's column order, total.
+SOURCE_RU = [
+    ("г. Нур-Султан", 15, 13, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    ("г. Алматы", 12, 19, 0, 0, 0, 0, 1, 0, 0, 3, 4),
+    ("Акмолинская", 22, 21, 0, 0, 0, 2, 1, 0, 0, 1, 4),
+    ("Актюбинская", 20, 7, 0, 0, 0, 0, 1, 0, 0, 0, 1),
+    ("Алматинская", 14, 10, 0, 0, 0, 0, 0, 2, 2, 6, 10),
+    ("Атырауская", 12, 13, 0, 0, 0, 0, 0, 1, 0, 0, 1),
+    ("ВКО", 5, 8, 0, 0, 0, 0, 1, 0, 0, 2, 3),
+    ("ЗКО", 7, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1),
+    ("Жамбылская", 7, 6, 0, 1, 1, 0, 0, 0, 6, 3, 11),
+    ("Карагандинская", 6, 3, 0, 0, 0, 0, 0, 0, 1, 0, 1),
+    ("Костанайская", 10, 0, 1, 0, 0, 0, 0, 0, 0, 2, 3),
+    ("Кызылординская", 6, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    ("Мангистауская", 9, 6, 0, 0, 0, 0, 0, 0, 1, 0, 1),
+    ("Павлодарская", 10, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    ("СКО", 15, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    ("Туркестанская", 2, 7, 0, 0, 0, 0, 0, 0, 0, 2, 2),
+    ("г. Шымкент", N, N, N, 0, N, N, 1, N, N, N, 1),
+]
+KK_NAMES = ["Нұр-Сұлтан қ.", "Алматы қ.", "Ақмола", "Ақтөбе", "Алматы", "Атырау", "ШҚО", "БҚО",
+            "Жамбыл", "Қарағанды", "Қостанай", "Қызылорда", "Маңғыстау", "Павлодар", "СҚО",
+            "Түркістан", "Шымкент қ."]
+
+
+def _build(tmp_path: Path, *args: str, data: Path = SIGNED):
+    return CliRunner().invoke(main, ["build", str(data), "--reports", str(tmp_path), *args])
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, bytes]:
+    out = tmp_path_factory.mktemp("reports")
+    result = _build(out)
+    assert result.exit_code == 0, result.output
+    return {lang: (out / "2020-08" / f"2020-08-{lang}.docx").read_bytes()
+            for lang in ("ru", "kk")}
+
+
+def _rows(data: bytes) -> list[list[str]]:
+    document = Document(io.BytesIO(data))
+    return [[c.text for c in row.cells] for row in document.tables[0].rows]
+
+
+def test_the_russian_table_is_the_source_table(built) -> None:
+    rows = _rows(built["ru"])
+    assert len(rows) == 3 + 17 + 1
+    for number, (cells, source) in enumerate(zip(rows[3:20], SOURCE_RU, strict=True), 1):
+        expected = [str(number), source[0], *("–" if v is None else str(v) for v in source[1:])]
+        assert cells == expected
+    assert rows[-1][1:] == ["Итого за август 2020 года", "172", "124", "1", "1", "1", "2",
+                            "5", "3", "10", "20", "43"]
+
+
+def test_the_kazakh_table_has_the_same_figures_and_the_lost_column(built) -> None:
+    ru, kk = _rows(built["ru"]), _rows(built["kk"])
+    assert [row[2:] for row in kk[3:]] == [row[2:] for row in ru[3:]]
+    assert [row[1] for row in kk[3:20]] == KK_NAMES
+    assert kk[2][4:12] == [c.header["kk"] for c in reference().categories]
+    assert "Хабарландыру жоқ, бірақ хаттама бар" in kk[2]
+    assert kk[-1][0] == "2020 жылғы тамыз айы бойынша барлығы"
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_full_text_is_the_golden_text(built, lang) -> None:
+    golden = GOLDEN / f"2020-08-{lang}.txt"
+    assert full_text(built[lang]) == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_nothing_of_the_template_is_left(built, lang) -> None:
+    text = full_text(built[lang])
+    assert not re.search(r"\{[{%#]|[}%#]\}", text)
+    with zipfile.ZipFile(io.BytesIO(built[lang])) as package:
+        names = package.namelist()
+        xml = package.read("word/document.xml").decode()
+    assert "{{" not in xml and "{%" not in xml
+    assert not any("thumbnail" in n or "stylesWithEffects" in n for n in names)
+
+
+@pytest.mark.parametrize(("lang", "tag"), [("ru", "ru-RU"), ("kk", "kk-KZ")])
+def test_properties_come_from_the_report(built, lang, tag) -> None:
+    properties = Document(io.BytesIO(built[lang])).core_properties
+    assert properties.language == tag
+    assert properties.title == full_text(built[lang]).splitlines()[0]
+    assert str(properties.created) == str(properties.modified) == "2020-08-31 00:00:00+00:00"
+    with zipfile.ZipFile(io.BytesIO(built[lang])) as package:
+        assert {i.date_time for i in package.infolist()} == {(2020, 8, 31, 0, 0, 0)}
+
+
+def test_two_builds_give_identical_bytes(built, tmp_path) -> None:
+    assert _build(tmp_path).exit_code == 0
+    for lang in ("ru", "kk"):
+        assert (tmp_path / "2020-08" / f"2020-08-{lang}.docx").read_bytes() == built[lang]
+
+
+def test_templates_have_the_same_structure() -> None:
+    def tags(lang):
+        xml = zipfile.ZipFile(TEMPLATES / lang / "report.docx").read("word/document.xml")
+        return re.findall(r"\{[{%].*?[}%]\}", re.sub(r"<[^>]+>", "", xml.decode()))
+    assert tags("ru") == tags("kk")
+    assert "{{p table }}" in tags("ru")
+
+
+@pytest.mark.skipif(shutil.which("openxml-audit") is None, reason="openxml-audit not installed")
+def test_documents_and_templates_pass_openxml_audit(built, tmp_path) -> None:
+    files = [TEMPLATES / "ru" / "report.docx", TEMPLATES / "kk" / "report.docx"]
+    for lang, data in built.items():
+        files.append(tmp_path / f"{lang}.docx")
+        files[-1].write_bytes(data)
+    for path in files:
+        result = subprocess.run(["openxml-audit", "-m", "0", str(path)],
+                                capture_output=True, text=True, check=False)
+        assert "(no findings)" in result.stdout and result.returncode == 0, result.stdout
+
+
+# --- bad input and refusals: nothing is written ---
+
+def test_invalid_data_writes_nothing(tmp_path) -> None:
+    bad = ROOT / "tests" / "fixtures" / "row-total-mismatch" / "2020-08.yaml"
+    result = _build(tmp_path, data=bad)
+    assert result.exit_code == 1
+    assert "[row-total-mismatch]" in result.output
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_file_without_signatory_is_not_built(tmp_path) -> None:
+    result = _build(tmp_path, data=AUGUST)
+    assert result.exit_code == 1
+    assert "[not-ready-to-sign] the file names no signatory" in result.output
+    assert "[not-ready-to-sign] the file names no executor" in result.output
+    assert not any(tmp_path.iterdir())
+
+
+def _month(text_change=None):
+    from hearings.load import load
+
+    data = load(SIGNED).data
+    if text_change:
+        text_change(data)
+    return month_from(data, reference())
+
+
+def _render(month, lang="ru", template=None):
+    settings = document_settings()
+    return render(document_context(month, reference(), settings, lang),
+                  table(month, reference(), lang, settings["languages"][lang]), settings,
+                  lang, month.period.last_day, template)
+
+
+def test_text_is_escaped_not_interpreted() -> None:
+    tricky = 'A & B <b>bold</b> "quoted" \'single\' {{ title }} {% if x %}'
+
+    def change(data):
+        data["closing"][0]["ru"] = tricky
+
+    text = full_text(_render(_month(change)))
+    assert tricky + "." in text
+
+
+def test_a_character_xml_cannot_hold_stops_the_build() -> None:
+    def change(data):
+        data["closing"][0]["ru"] = "bell\x07"
+
+    with pytest.raises(RenderError, match="U\\+0007"):
+        _render(_month(change))
+
+
+def test_an_undefined_name_in_a_template_stops_the_build(tmp_path) -> None:
+    document = Document(TEMPLATES / "ru" / "report.docx")
+    document.add_paragraph("{{ signatory.rank }}")
+    broken = tmp_path / "broken.docx"
+    document.save(broken)
+    with pytest.raises(RenderError, match="undefined"):
+        _render(_month(), template=broken)
+
+
+def test_a_changed_report_is_not_overwritten_without_force(tmp_path) -> None:
+    assert _build(tmp_path).exit_code == 0
+    ru = tmp_path / "2020-08" / "2020-08-ru.docx"
+    before = ru.read_bytes()
+    changed = tmp_path / "in" / "2020-08.yaml"
+    changed.parent.mkdir()
+    changed.write_text(SIGNED.read_text(encoding="utf-8").replace(
+        "Работа в данном направлении продолжается.", "Работа продолжается."), encoding="utf-8")
+
+    refused = _build(tmp_path, data=changed)
+    assert refused.exit_code == 1
+    assert "exist with other content" in refused.output and "--force" in refused.output
+    assert ru.read_bytes() == before
+
+    forced = _build(tmp_path, "--force", data=changed)
+    assert forced.exit_code == 0
+    assert "replaced (previous kept as 2020-08-ru.previous-1.docx)" in forced.output
+    assert (tmp_path / "2020-08" / "2020-08-ru.previous-1.docx").read_bytes() == before
+    assert "Работа продолжается." in full_text(ru.read_bytes())
+    # the Kazakh text did not change: its report is left as it was
+    assert "2020-08-kk.docx: unchanged" in forced.output
+
+
+def test_an_unchanged_rebuild_touches_nothing(tmp_path) -> None:
+    assert _build(tmp_path).exit_code == 0
+    again = _build(tmp_path)
+    assert again.exit_code == 0
+    assert again.output.count(": unchanged") == 2
+
+
+# --- parity ---
+
+def _groups():
+    return [[i for i, c in enumerate(reference().categories) if c.group == g.code]
+            for g in reference().groups]
+
+
+def _edited(data: bytes, edit) -> bytes:
+    document = Document(io.BytesIO(data))
+    edit(document)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_parity_holds_for_the_built_pair(built) -> None:
+    check_parity(built, _groups())
+    assert read_table(built["kk"])[-1] == [172, 124, 1, 1, 1, 2, 5, 3, 10, 20, 43]
+
+
+def test_parity_fails_when_one_table_figure_differs(built) -> None:
+    def edit(document):
+        cell = document.tables[0].rows[7].cells[6]  # ВКО, "Не указан период опроса"
+        cell.paragraphs[0].runs[0].text = "1"
+
+    with pytest.raises(ParityError, match="row 5, figure column 5: ru 0, kk 1"):
+        check_parity({"ru": built["ru"], "kk": _edited(built["kk"], edit)}, _groups())
+
+
+def test_parity_fails_when_a_summary_figure_differs(built) -> None:
+    def edit(document):
+        item = next(p for p in document.paragraphs if p.style.name == "Summary Item")
+        item.runs[0].text = item.runs[0].text.replace("172", "173")
+
+    with pytest.raises(ParityError, match="the kk summary states"):
+        check_parity({"ru": built["ru"], "kk": _edited(built["kk"], edit)}, _groups())
+
+
+# --- PDF ---
+
+def test_missing_libreoffice_is_a_clear_message_and_writes_nothing(tmp_path,
+                                                                   monkeypatch) -> None:
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    result = _build(tmp_path, "--pdf")
+    assert result.exit_code == 1
+    assert "--pdf needs LibreOffice" in result.output
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_pdf_of_both_languages_in_one_run(tmp_path, monkeypatch) -> None:
+    runs = []
+    real_run = pdf.subprocess.run
+
+    def counting(*args, **kwargs):
+        runs.append(args[0])
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(pdf.subprocess, "run", counting)
+    result = _build(tmp_path, "--pdf")
+    assert result.exit_code == 0, result.output
+    assert len(runs) == 1
+    for lang in ("ru", "kk"):
+        assert (tmp_path / "2020-08" / f"2020-08-{lang}.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_build_defaults_to_the_newest_month(tmp_path, monkeypatch) -> None:
+    (tmp_path / "data").mkdir()
+    shutil.copy(SIGNED, tmp_path / "data" / "2020-08.yaml")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "reports" / "2020-08" / "2020-08-kk.docx").exists()
+
+
+def test_report_module_plans_before_writing(tmp_path) -> None:
+    folder = tmp_path / "2020-08"
+    folder.mkdir()
+    (folder / "2020-08-kk.docx").write_bytes(b"an older, different report")
+    with pytest.raises(ReportExistsError):
+        report.build(SIGNED, tmp_path)
+    # the Russian report, new, was not written either: refusals come before any write
+    assert sorted(p.name for p in folder.iterdir()) == ["2020-08-kk.docx"]
