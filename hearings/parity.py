@@ -37,9 +37,13 @@ def full_text(data: bytes) -> str:
     return "\n".join(lines) + "\n"
 
 
-def read_table(data: bytes) -> list[list[int | None]]:
+def _document(data):
+    return Document(io.BytesIO(data)) if isinstance(data, bytes) else data
+
+
+def read_table(data) -> list[list[int | None]]:
     """The figures of the report's table, row by row, totals row last (header rows skipped)."""
-    document = Document(io.BytesIO(data))
+    document = _document(data)
     table = max(document.tables, key=lambda t: len(t.columns))
     rows = []
     for row in table.rows[3:]:
@@ -51,13 +55,14 @@ def read_table(data: bytes) -> list[list[int | None]]:
 SUMMARY_STYLES = ("Summary Item", "Summary Total")
 
 
-def read_summary(data: bytes) -> list[int | None]:
+def read_summary(data) -> list[int | None]:
     """The figures the summary states, in order: announcements, protocols, violations, then
     by group: the first figure of each paragraph in a summary style of the template."""
-    document = Document(io.BytesIO(data))
+    document = _document(data)
+    styles = {style.style_id for style in document.styles if style.name in SUMMARY_STYLES}
     figures = []
     for paragraph in document.paragraphs:
-        if paragraph.style.name in SUMMARY_STYLES:
+        if paragraph._p.style in styles:
             match = _NUMBER.search(paragraph.text)
             figures.append(_figure(match.group()) if match else None)
     return figures
@@ -66,7 +71,8 @@ def read_summary(data: bytes) -> list[int | None]:
 def check_parity(documents: dict[str, bytes], group_columns: list[list[int]]) -> None:
     """Every figure of the tables equal cell by cell across languages, and each summary
     figure equal to the table's totals; ParityError names the first difference."""
-    tables = {lang: read_table(data) for lang, data in documents.items()}
+    documents = {lang: _document(data) for lang, data in documents.items()}
+    tables = {lang: read_table(document) for lang, document in documents.items()}
     (first, reference_table), *others = tables.items()
     for lang, table in others:
         if len(table) != len(reference_table):

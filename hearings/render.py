@@ -115,8 +115,9 @@ def _table(template: DocxTemplate, spec: dict, settings: dict):
     _borders(table)
     for column, width in zip(table.columns, columns, strict=True):
         column.width = Mm(width)
-        for cell in column.cells:
-            cell.width = Mm(width)
+    for tr in table._tbl.tr_lst:  # each cell's width too (Word reads these, not the grid)
+        for tc, width in zip(tr.tc_lst, columns, strict=True):
+            tc.width = Mm(width)
     rows = table.rows
     last = len(columns) - 1
     labels = spec["labels"]

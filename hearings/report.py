@@ -6,17 +6,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import check_ready_to_sign
-from .context import Context
 from .exceptions import ReportExistsError
 from .findings import FileReport
-from .load import load
 from .localize import document_context, table
 from .model import month_from
 from .parity import check_parity
 from .pdf import libreoffice, to_pdf
 from .reference import LANGUAGES, document_settings, reference
 from .render import render
-from .validate import validate_file
+from .validate import check_file
 from .write import write_atomically
 
 
@@ -52,11 +50,11 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False,
     and force is not given, or when PDF conversion fails.
     """
     # validate, and check the file names who signs
-    report = validate_file(data_file)
+    report, context = check_file(data_file)
     if report.errors:
         return Outcome(report)
-    data = load(data_file).data
-    ready = list(check_ready_to_sign(Context(load(data_file), reference())))
+    data = context.data
+    ready = list(check_ready_to_sign(context))
     if ready:
         return Outcome(FileReport(report.file, ready))
     if pdf:

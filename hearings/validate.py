@@ -18,17 +18,22 @@ def _describe(value: object) -> str:
 
 def validate_file(path: Path, file: str | None = None) -> FileReport:
     """All findings for one file; figures are filled in when it has no errors."""
+    return check_file(path, file)[0]
+
+
+def check_file(path: Path, file: str | None = None) -> tuple[FileReport, Context | None]:
+    """The findings for one file, and the file as loaded (None when it could not be)."""
     file = file or str(path)
     try:
         document = load(path, file)
     except LoadError as err:
         names = path_names(reference(), err.path, period_of(path.stem))
         return FileReport(file, [Finding(err.code, file, err.mark.line, err.mark.column,
-                                         err.path, params=err.params, **names)])
+                                         err.path, params=err.params, **names)]), None
     if not isinstance(document.data, dict):
         mark = document.where(())
         return FileReport(file, [Finding("not-a-mapping", file, mark.line, mark.column,
-                                         found=_describe(document.data))])
+                                         found=_describe(document.data))]), None
     context = Context(document, reference())
     findings = list(check_schema(context))
     for check in CHECKS:
@@ -43,7 +48,7 @@ def validate_file(path: Path, file: str | None = None) -> FileReport:
             "protocols": figures["summary", "protocols"],
             "violations": figures["summary", "violations"],
         }
-    return report
+    return report, context
 
 
 def default_files(data_dir: Path = Path("data")) -> list[Path]:
