@@ -109,7 +109,7 @@ def _table(template: DocxTemplate, spec: dict, settings: dict):
     columns = [widths["number"], widths["region"], widths["placed"], widths["placed"],
                *[widths["category"]] * len(categories), widths["total"]]
     subdoc = template.new_subdoc()
-    subdoc.add_paragraph()
+    _spacer(subdoc)
     table = subdoc.add_table(rows=3 + len(spec["rows"]) + 1, cols=len(columns))
     table.autofit = False
     _borders(table)
@@ -137,7 +137,8 @@ def _table(template: DocxTemplate, spec: dict, settings: dict):
         _write(merged(1, start, 1, start + count - 1), title, size, bold=True)
         start += count
     for offset, header in enumerate(categories):
-        _write(rows[2].cells[4 + offset], header, size, upward=True)
+        _write(rows[2].cells[4 + offset], header, settings["font"]["table_header_pt"],
+               upward=True)
     rows[2].height = Mm(settings["table"]["header_height_mm"])
     rows[2].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
     for row in rows[:3]:
@@ -153,13 +154,19 @@ def _table(template: DocxTemplate, spec: dict, settings: dict):
         _write(cell, text, size, bold=True)
     for row in rows:
         _set(row._tr.get_or_add_trPr(), "w:cantSplit")
-        # kept on one page: a table that does not fit moves whole, no row is left behind
-        if row is not totals:
-            for cell in row.cells:
-                for paragraph in cell.paragraphs:
-                    paragraph.paragraph_format.keep_with_next = True
-    subdoc.add_paragraph()
+    # the totals row never stands alone at the top of a page: the last region goes with it
+    for cell in rows[-2].cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+    _spacer(subdoc)
     return subdoc
+
+
+def _spacer(subdoc) -> None:
+    """A thin empty line between the table and the text around it."""
+    paragraph = subdoc.add_paragraph()
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.add_run().font.size = Pt(6)
 
 
 def _apply_settings(document, settings: dict, lang: str) -> None:
