@@ -42,6 +42,15 @@ def _status(path: Path, content: bytes) -> str:
     return "unchanged" if path.read_bytes() == content else "replaced"
 
 
+def _refuse_replacing(statuses: dict[Path, str], force: bool) -> None:
+    blocked = [path for path, status in statuses.items() if status == "replaced"]
+    if blocked and not force:
+        raise ReportExistsError(
+            "these reports exist with other content and were not replaced: "
+            + ", ".join(str(p) for p in blocked)
+            + "; rebuild with --force to replace them (the previous files are kept beside)")
+
+
 def build(data_file: Path, reports_dir: Path, *, force: bool = False,
           pdf: bool = False) -> Outcome:
     """Write reports/<period>/<period>-<lang>.docx (and .pdf) for a valid, signable file.
@@ -62,21 +71,21 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False,
     # model, words, documents
     ref, settings = reference(), document_settings()
     month = month_from(data, ref)
-    documents = {}
-    for lang in LANGUAGES:
-        words = settings["languages"][lang]
-        documents[f"{month.period}-{lang}.docx"] = render(
-            document_context(month, ref, settings, lang), table(month, ref, lang, words),
-            settings, lang, month.period.last_day)
+    documents = {
+        lang: render(document_context(month, ref, settings, lang),
+                     table(month, ref, lang, settings["languages"][lang]),
+                     settings, lang, month.period.last_day)
+        for lang in LANGUAGES}
     # both languages state the same figures, and the summary agrees with the table
     groups = [[i for i, c in enumerate(month.categories) if c.group == g.code]
               for g in ref.groups]
-    check_parity({name.rsplit("-", 1)[1][:2]: data for name, data in documents.items()},
-                 groups)
+    check_parity(documents, groups)
     # plan every file before writing any
     folder = reports_dir / str(month.period)
-    plan = {folder / name: content for name, content in documents.items()}
+    plan = {folder / f"{month.period}-{lang}.docx": content
+            for lang, content in documents.items()}
     statuses = {path: _status(path, content) for path, content in plan.items()}
+    _refuse_replacing(statuses, force)
     if pdf:
         changed = {path.name: plan[path] for path, status in statuses.items()
                    if status != "unchanged" or not path.with_suffix(".pdf").exists()}
@@ -89,12 +98,7 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False,
             else:  # its DOCX is unchanged and the PDF made from it is there
                 plan[pdf_path] = pdf_path.read_bytes()
                 statuses[pdf_path] = "unchanged"
-    blocked = [path for path, status in statuses.items() if status == "replaced"]
-    if blocked and not force:
-        raise ReportExistsError(
-            "these reports exist with other content and were not replaced: "
-            + ", ".join(str(p) for p in blocked)
-            + "; rebuild with --force to replace them (the previous files are kept beside)")
+        _refuse_replacing(statuses, force)
     outcome = Outcome(report)
     for path, content in plan.items():
         status = statuses[path]
