@@ -68,6 +68,33 @@ def build(data_file: Path | None, pdf: bool, force: bool, reports_dir: Path) -> 
         click.echo(f"{path}: {status}")
 
 
+def _period(context, parameter, value):
+    from .reference import Period
+
+    try:
+        return Period.parse(value)
+    except ValueError as err:
+        raise click.BadParameter(f"{value!r} is not a month written YYYY-MM") from err
+
+
+@main.command()
+@click.argument("period", callback=_period)
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("data"), show_default=True, help="Where monthly files are.")
+def new(period, data_dir: Path) -> None:
+    """Create data/PERIOD.yaml: every region in force at zero, ready to fill in."""
+    from .exceptions import HearingsError
+    from .new import new_month
+
+    try:
+        path, source = new_month(period, data_dir)
+    except HearingsError as err:
+        raise click.ClickException(str(err)) from err
+    carried = (f"; signatory and executor carried over from {source}" if source
+               else "; add the signatory and executor before building")
+    click.echo(f"{path}: created{carried}")
+
+
 @main.command()
 @click.option("--check", is_flag=True,
               help="Only report whether schema/ matches the reference data; exit 1 if not.")

@@ -29,3 +29,7 @@ class ConversionError(HearingsError):
 
 class ParityError(HearingsError):
     """Raised when the Russian and Kazakh documents disagree on a figure."""
+
+
+class MonthExistsError(HearingsError):
+    """Raised when `new` would overwrite a monthly file that already exists."""

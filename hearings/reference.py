@@ -30,6 +30,9 @@ class Period:
             raise ValueError(f"not a month: {text!r}")
         return period
 
+    def previous(self) -> Period:
+        return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
+
     @property
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month, 1)

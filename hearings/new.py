@@ -1,0 +1,103 @@
+"""Start a month: a monthly file with every region in force at zero, ready to fill in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .exceptions import MonthExistsError
+from .load import LoadError, load
+from .reference import Period, reference
+from .write import write_atomically
+
+HEADER = """\
+# yaml-language-server: $schema=../schema/monthly.schema.json
+#
+# Monitoring of public-hearing announcements and protocols, {period}.
+# Enter each count once; both reports are rendered from this file. `n/a` marks a figure that
+# could not be assessed (shown as a dash), which is not a zero. When a region's counts change,
+# change its total and the summary too: python build.py validate data/{period}.yaml says
+# where the figures do not add up.
+
+period: {period}
+
+# The figures the report's text states; they must equal what the table adds up to.
+summary:
+  announcements: 0
+  protocols: 0
+  violations: 0
+  violations_by_group:
+{groups}
+
+# One row per region in force in {period}; violation categories in the table's order.
+regions:
+"""
+
+TEXTS = """
+# Free text that the per-category paragraphs cannot say, in both languages. With `category`,
+# it follows that category's paragraph; without, it comes after all of them. For example:
+#   - category: backdated
+#     ru: Так, в ... области ... были опубликованы объявления с датой размещения ...
+#     kk: ...
+observations: []
+
+# Proposals and next steps, one paragraph per item, in both languages:
+#   - ru: ...
+#     kk: ...
+closing: []
+"""
+
+
+def previous_file(period: Period, data_dir: Path) -> Path | None:
+    """The latest monthly file before period, if any."""
+    earlier = [p for p in sorted(data_dir.glob("*.yaml")) if p.stem < str(period)]
+    return earlier[-1] if earlier else None
+
+
+def _people(previous: Path | None) -> dict:
+    """The signatory and executor of the previous month, where it names them."""
+    if previous is None:
+        return {}
+    try:
+        data = load(previous).data
+    except LoadError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: data[key] for key in ("signatory", "executor") if key in data}
+
+
+def month_text(period: Period, people: dict) -> str:
+    """The new file's text: zeros everywhere, comments where they help."""
+    ref = reference()
+    groups = "\n".join(f"    {group.code}: 0" for group in ref.groups)
+    lines = [HEADER.format(period=period, groups=groups)]
+    for region in ref.regions_in_force(period):
+        forms = region.name(period).forms
+        lines.append(f"  {region.code}:  # {forms['ru']['table']} / {forms['kk']['table']}\n"
+                     "    announcements: 0\n    protocols: 0\n    violations:\n"
+                     + "".join(f"      {c.code}: 0\n" for c in ref.categories)
+                     + "    total: 0\n\n")
+    text = "".join(lines).rstrip("\n") + "\n" + TEXTS
+    if people:
+        text += ("\n# Who signs, and who prepared the report (carried over from the previous "
+                 "month).\n")
+        text += yaml.safe_dump(people, allow_unicode=True, sort_keys=False, width=100)
+    else:
+        text += ("\n# Before building, name who signs and who prepared the report:\n"
+                 "# signatory:\n#   position: {ru: ..., kk: ...}\n#   name: {ru: ..., kk: ...}\n"
+                 "# executor:\n#   name: {ru: ..., kk: ...}\n#   phone: +7 ...\n")
+    return text
+
+
+def new_month(period: Period, data_dir: Path) -> tuple[Path, Path | None]:
+    """Write data/<period>.yaml; never over an existing file. Returns it and the file the
+    signatory and executor came from."""
+    path = data_dir / f"{period}.yaml"
+    if path.exists():
+        raise MonthExistsError(f"{path} exists already; it is left as it is")
+    previous = previous_file(period, data_dir)
+    people = _people(previous)
+    write_atomically(path, month_text(period, people).encode("utf-8"))
+    return path, previous if people else None

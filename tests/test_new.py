@@ -1,0 +1,80 @@
+"""`new` starts a month: the regions in force then, zeros that add up, people carried over."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from hearings.cli import main
+from hearings.load import load
+from hearings.validate import validate_file
+
+from .conftest import AUGUST, ROOT
+
+SIGNED = ROOT / "tests" / "signed" / "2020-08.yaml"
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    return tmp_path / "data"
+
+
+def _new(period: str):
+    return CliRunner().invoke(main, ["new", period])
+
+
+@pytest.mark.parametrize(("period", "regions", "capital", "new_oblasts"), [
+    ("2020-09", 17, "г. Нур-Султан", False),
+    ("2022-07", 20, "г. Нур-Султан", True),
+    ("2022-10", 20, "г. Астана", True),
+])
+def test_new_month_has_the_regions_in_force(data_dir, period, regions, capital,
+                                            new_oblasts) -> None:
+    result = _new(period)
+    assert result.exit_code == 0, result.output
+    path = data_dir / f"{period}.yaml"
+    report = validate_file(path)
+    assert report.valid(strict=True), [f.message for f in report.findings]
+    assert report.figures["regions"] == regions
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schema/monthly.schema.json")
+    assert capital in text
+    assert ("abai:" in text and "zhetisu:" in text and "ulytau:" in text) == new_oblasts
+    data = load(path).data
+    assert data["observations"] == [] and data["closing"] == []
+    assert {v for row in data["regions"].values() for v in row["violations"].values()} == {0}
+
+
+def test_signatory_and_executor_come_from_the_previous_month(data_dir) -> None:
+    shutil.copy(SIGNED, data_dir / "2020-08.yaml")
+    result = _new("2020-10")  # September is missing: the latest month before is used
+    assert "carried over from data/2020-08.yaml" in result.output
+    new, old = load(data_dir / "2020-10.yaml").data, load(SIGNED).data
+    assert new["signatory"] == old["signatory"] and new["executor"] == old["executor"]
+
+
+def test_without_people_before_it_says_what_to_add(data_dir) -> None:
+    shutil.copy(AUGUST, data_dir / "2020-08.yaml")
+    result = _new("2020-09")
+    assert result.exit_code == 0
+    assert "add the signatory and executor before building" in result.output
+    assert "signatory" not in load(data_dir / "2020-09.yaml").data
+
+
+def test_an_existing_month_is_never_overwritten(data_dir) -> None:
+    shutil.copy(AUGUST, data_dir / "2020-08.yaml")
+    result = _new("2020-08")
+    assert result.exit_code == 1
+    assert "exists already" in result.output
+    assert (data_dir / "2020-08.yaml").read_bytes() == AUGUST.read_bytes()
+
+
+@pytest.mark.parametrize("period", ["2020-13", "2020-9", "august"])
+def test_a_period_that_is_no_month_is_a_usage_error(data_dir, period) -> None:
+    result = _new(period)
+    assert result.exit_code == 2
+    assert "is not a month written YYYY-MM" in result.output
