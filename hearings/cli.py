@@ -8,6 +8,15 @@ from pathlib import Path
 import click
 
 
+def _period(context, parameter, value):
+    from .reference import Period
+
+    try:
+        return Period.parse(value)
+    except ValueError as err:
+        raise click.BadParameter(f"{value!r} is not a month written YYYY-MM") from err
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Monthly report on public-hearing announcements and protocols, in Russian and Kazakh."""
@@ -64,17 +73,36 @@ def build(data_file: Path | None, pdf: bool, force: bool, reports_dir: Path) -> 
     if outcome.report.errors:
         click.echo("nothing was written", err=True)
         sys.exit(1)
+    for note in outcome.notes:
+        click.echo(f"note: {note}")
     for path, status in outcome.files:
         click.echo(f"{path}: {status}")
 
 
-def _period(context, parameter, value):
-    from .reference import Period
+@main.command()
+@click.argument("before", callback=_period)
+@click.argument("after", callback=_period)
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("data"), show_default=True, help="Where monthly files are.")
+def compare(before, after, data_dir: Path) -> None:
+    """Print how every figure changed from month BEFORE to month AFTER."""
+    from .compare import compare_text
+    from .model import month_from
+    from .output import as_text
+    from .reference import reference
+    from .validate import check_file
 
-    try:
-        return Period.parse(value)
-    except ValueError as err:
-        raise click.BadParameter(f"{value!r} is not a month written YYYY-MM") from err
+    months = []
+    for period in (before, after):
+        path = data_dir / f"{period}.yaml"
+        if not path.exists():
+            raise click.ClickException(f"{path} does not exist")
+        report, context = check_file(path)
+        if report.errors:
+            click.echo(as_text([report], strict=False))
+            sys.exit(1)
+        months.append(month_from(context.data, reference()))
+    click.echo(compare_text(*months))
 
 
 @main.command()

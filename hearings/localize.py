@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
@@ -83,7 +84,28 @@ def table(month: Month, reference: Reference, lang: str, words: dict) -> dict:
     }
 
 
-def document_context(month: Month, reference: Reference, settings: dict, lang: str) -> dict:
+def counted(count: int, forms: dict, lang: str) -> str:
+    """The noun after a number in the language's plural form: 1 нарушение, 5 нарушений."""
+    return forms[Locale.parse(lang).plural_form(count)]
+
+
+def comparison(month: Month, before: Month | None, lang: str, words: dict) -> str:
+    """How the violations in total changed since the previous month, or "" without one."""
+    if before is None:
+        return ""
+    after_n, before_n = month.totals.total, before.totals.total
+    delta = after_n - before_n
+    change = (words["more"] if delta > 0 else words["fewer"] if delta < 0 else words["same"])
+    return words["comparison"].format(
+        before_month=month_name(before, lang), before_year=before.period.year,
+        before=number(before_n, words), before_word=counted(before_n, words["violations"], lang),
+        month=month_name(month, lang), year=month.period.year,
+        after=number(after_n, words), after_word=counted(after_n, words["violations"], lang),
+        change=change.format(delta=number(abs(delta), words)))
+
+
+def document_context(month: Month, reference: Reference, settings: dict, lang: str,
+                     before: Month | None = None) -> dict:
     """Everything the language's template needs, as text."""
     words = settings["languages"][lang]
     phrase = {"month": month_name(month, lang), "year": month.period.year}
@@ -99,6 +121,7 @@ def document_context(month: Month, reference: Reference, settings: dict, lang: s
             "groups": [{"count": number(month.group_total(g.code), words), "by": g.by[lang]}
                        for g in reference.groups],
         },
+        "comparison": comparison(month, before, lang, words),
         "narrative": narrative(month, lang),
         "closing": [_sentence(paragraph[lang]) for paragraph in month.closing],
         "signatory": {key: month.signatory[key][lang] for key in ("position", "name")},

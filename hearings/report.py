@@ -9,7 +9,7 @@ from .checks import check_ready_to_sign
 from .exceptions import ReportExistsError
 from .findings import FileReport
 from .localize import document_context, table
-from .model import month_from
+from .model import Month, month_from
 from .parity import check_parity
 from .pdf import libreoffice, to_pdf
 from .reference import LANGUAGES, document_settings, reference
@@ -24,6 +24,7 @@ class Outcome:
 
     report: FileReport
     files: list[tuple[Path, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def _previous_name(path: Path) -> Path:
@@ -40,6 +41,18 @@ def _status(path: Path, content: bytes) -> str:
     if not path.exists():
         return "written"
     return "unchanged" if path.read_bytes() == content else "replaced"
+
+
+def previous_month(data_file: Path, month) -> tuple[Month | None, str | None]:
+    """The month before, from the file beside this one, if it exists and is valid."""
+    path = data_file.parent / f"{month.period.previous()}.yaml"
+    if not path.exists():
+        return None, None
+    report, context = check_file(path)
+    if report.errors:
+        return None, (f"{path} has errors: the comparison with the previous month is left "
+                      "out")
+    return month_from(context.data, reference()), None
 
 
 def _refuse_replacing(statuses: dict[Path, str], force: bool) -> None:
@@ -71,8 +84,9 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False,
     # model, words, documents
     ref, settings = reference(), document_settings()
     month = month_from(data, ref)
+    before, note = previous_month(data_file, month)
     documents = {
-        lang: render(document_context(month, ref, settings, lang),
+        lang: render(document_context(month, ref, settings, lang, before),
                      table(month, ref, lang, settings["languages"][lang]),
                      settings, lang, month.period.last_day)
         for lang in LANGUAGES}
@@ -99,7 +113,7 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False,
                 plan[pdf_path] = pdf_path.read_bytes()
                 statuses[pdf_path] = "unchanged"
         _refuse_replacing(statuses, force)
-    outcome = Outcome(report)
+    outcome = Outcome(report, notes=[note] if note else [])
     for path, content in plan.items():
         status = statuses[path]
         if status == "replaced":

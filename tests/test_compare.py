@@ -1,0 +1,101 @@
+"""Month over month: the compare command and the sentence both documents carry."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from hearings.cli import main
+from hearings.localize import counted
+from hearings.parity import full_text
+
+from .conftest import ROOT
+
+SIGNED = ROOT / "tests" / "signed" / "2020-08.yaml"
+
+
+def _july(text: str) -> str:
+    """August with two backdated announcements fewer in Akmola and two announcements fewer
+    in Nur-Sultan, the summary adjusted: a valid July."""
+    text = text.replace("period: 2020-08", "period: 2020-07")
+    start = text.index("  astana:")
+    text = text[:start] + text[start:].replace("    announcements: 15", "    announcements: 13", 1)
+    start = text.index("  akmola:")
+    end = text.index("    total: 4", start)
+    text = (text[:start] + text[start:end].replace("      backdated: 2", "      backdated: 0")
+            + "    total: 2" + text[end + len("    total: 4"):])
+    return (text.replace("  announcements: 172 ", "  announcements: 170 ")
+                .replace("  violations: 43 ", "  violations: 41 ")
+                .replace("    announcements: 10\n    protocols: 33",
+                         "    announcements: 8\n    protocols: 33"))
+
+
+@pytest.fixture
+def two_months(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(SIGNED, data / "2020-08.yaml")
+    (data / "2020-07.yaml").write_text(_july(SIGNED.read_text(encoding="utf-8")),
+                                       encoding="utf-8")
+    return data
+
+
+def test_compare_prints_each_change(two_months) -> None:
+    result = CliRunner().invoke(main, ["compare", "2020-07", "2020-08"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "2020-07 → 2020-08"
+    assert lines[2].split() == ["г.", "Нур-Султан", "13", "→", "15", "(+2)", "13", "0"]
+    assert "    Задним числом: 0 → 2 (+2)" in lines
+    assert lines[lines.index("    Задним числом: 0 → 2 (+2)") - 1].split()[:1] == ["Акмолинская"]
+    total = next(line for line in lines if line.startswith("total"))
+    assert total.split() == ["total", "170", "→", "172", "(+2)", "124", "41", "→", "43", "(+2)"]
+
+
+def test_compare_needs_both_months_valid(two_months) -> None:
+    missing = CliRunner().invoke(main, ["compare", "2020-06", "2020-08"])
+    assert missing.exit_code == 1 and "data/2020-06.yaml does not exist" in missing.output
+    (two_months / "2020-07.yaml").write_text(
+        _july(SIGNED.read_text(encoding="utf-8")).replace("  violations: 41 ", "  violations: 40 "),
+        encoding="utf-8")
+    invalid = CliRunner().invoke(main, ["compare", "2020-07", "2020-08"])
+    assert invalid.exit_code == 1 and "[summary-mismatch]" in invalid.output
+
+
+def test_both_documents_say_how_the_total_changed(two_months) -> None:
+    result = CliRunner().invoke(main, ["build", "data/2020-08.yaml"])
+    assert result.exit_code == 0, result.output
+    ru = full_text((two_months.parent / "reports/2020-08/2020-08-ru.docx").read_bytes())
+    kk = full_text((two_months.parent / "reports/2020-08/2020-08-kk.docx").read_bytes())
+    assert ("За июль 2020 года выявлено 41 нарушение, за август 2020 года – 43 нарушения "
+            "(на 2 больше).") in ru.splitlines()
+    assert ("2020 жылғы шілде айында 41 бұзушылық анықталды, 2020 жылғы тамыз айында – "
+            "43 бұзушылық (өзгеріс: +2).") in kk.splitlines()
+
+
+def test_an_invalid_previous_month_is_left_out_with_a_note(two_months) -> None:
+    (two_months / "2020-07.yaml").write_text("period: [", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "data/2020-08.yaml"])
+    assert result.exit_code == 0
+    assert "note: data/2020-07.yaml has errors" in result.output
+    ru = full_text((two_months.parent / "reports/2020-08/2020-08-ru.docx").read_bytes())
+    assert "За июль" not in ru
+
+
+RU = {"one": "нарушение", "few": "нарушения", "many": "нарушений", "other": "нарушения"}
+
+
+@pytest.mark.parametrize(("count", "word"), [
+    (0, "нарушений"), (1, "нарушение"), (2, "нарушения"), (4, "нарушения"), (5, "нарушений"),
+    (11, "нарушений"), (12, "нарушений"), (21, "нарушение"), (22, "нарушения"),
+    (111, "нарушений"), (1001, "нарушение")])
+def test_russian_plural_forms(count, word) -> None:
+    assert counted(count, RU, "ru") == word
+
+
+def test_kazakh_noun_stays_singular_after_a_number() -> None:
+    forms = {"one": "бұзушылық", "other": "бұзушылық"}
+    assert {counted(n, forms, "kk") for n in (1, 2, 43)} == {"бұзушылық"}
