@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .context import NOT_ASSESSED, Context, is_count
 from .findings import Finding
+from .i18n import N_, _
 
 _MONTH_NAME = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -111,9 +112,11 @@ def check_row_totals(context: Context) -> Iterator[Finding]:
 
 
 _FIGURES = {
-    ("summary", "announcements"): "Announcements placed",
-    ("summary", "protocols"): "Protocols placed",
-    ("summary", "violations"): "Violations in total",
+    ("summary", "announcements"): N_("Announcements placed"),
+    ("summary", "protocols"): N_("Protocols placed"),
+    ("summary", "violations"): N_("Violations in total"),
+    ("summary", "violations_by_group", "announcements"): N_("Violations by announcements"),
+    ("summary", "violations_by_group", "protocols"): N_("Violations by protocols"),
 }
 
 
@@ -128,9 +131,13 @@ def check_summary(context: Context) -> Iterator[Finding]:
             stated = stated.get(step) if isinstance(stated, dict) else None
         if expected is None or not is_count(stated) or stated == expected:
             continue
-        figure = _FIGURES.get(path) or f"Violations by {path[-1]}"
+        figure = _(_FIGURES[path]) if path in _FIGURES else path[-1]
         yield context.finding("summary-mismatch", path, expected=expected, found=stated,
                               params={"figure": figure})
+
+
+_BOUNDS = {"announcements": N_("the announcements placed"),
+           "protocols": N_("the protocols placed")}
 
 
 def check_bounds(context: Context) -> Iterator[Finding]:
@@ -143,9 +150,9 @@ def check_bounds(context: Context) -> Iterator[Finding]:
                 continue
             path = ("regions", code, "violations", category.code)
             if category.bounded_by == "site":
-                bound, phrase = 1, "one per website"
+                bound, phrase = 1, _("one per website")
             else:
-                bound, phrase = row.get(category.bounded_by), f"the {category.bounded_by} placed"
+                bound, phrase = row.get(category.bounded_by), _(_BOUNDS[category.bounded_by])
             if bound == NOT_ASSESSED:
                 yield context.finding("count-without-placed", path, found=count,
                                       params={"bound": phrase})
@@ -185,10 +192,10 @@ def check_scripts(context: Context) -> Iterator[Finding]:
 
 def check_ready_to_sign(context: Context) -> Iterator[Finding]:
     """A report is built only when it can be signed: it names its signatory and executor."""
-    for key, missing in (("signatory", "signatory"), ("executor", "executor")):
+    for key, missing in (("signatory", N_("signatory")), ("executor", N_("executor"))):
         if key not in context.data:
             yield context.finding("not-ready-to-sign", (key,),
-                                  params={"key": key, "missing": missing})
+                                  params={"key": key, "missing": _(missing)})
 
 
 CHECKS = (check_file_name, check_region_set, check_row_totals, check_summary, check_bounds,

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from .i18n import MESSAGE_LANGUAGES, _, language_from_environment, set_language
+
 
 def _period(context, parameter, value):
     from .reference import Period
@@ -14,12 +16,16 @@ def _period(context, parameter, value):
     try:
         return Period.parse(value)
     except ValueError as err:
-        raise click.BadParameter(f"{value!r} is not a month written YYYY-MM") from err
+        raise click.BadParameter(_("{value} is not a month written YYYY-MM").format(
+            value=repr(value))) from err
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
+@click.option("--lang", type=click.Choice(MESSAGE_LANGUAGES), default=None,
+              help="Language of messages (default: from LANG / LC_ALL, else en).")
+def main(lang: str | None) -> None:
     """Monthly report on public-hearing announcements and protocols, in Russian and Kazakh."""
+    set_language(lang or language_from_environment())
 
 
 @main.command()
@@ -36,7 +42,7 @@ def validate(files: tuple[Path, ...], output_format: str, strict: bool) -> None:
 
     files = files or tuple(default_files())
     if not files:
-        raise click.UsageError("no monthly files given and none in data/ (data/YYYY-MM.yaml)")
+        raise click.UsageError(_("no monthly files given and none in data/ (data/YYYY-MM.yaml)"))
     try:
         reports = [validate_file(path) for path in files]
     except HearingsError as err:
@@ -63,7 +69,7 @@ def build(data_file: Path | None, pdf: bool, force: bool, reports_dir: Path) -> 
     if data_file is None:
         files = default_files()
         if not files:
-            raise click.UsageError("no monthly file given and none in data/")
+            raise click.UsageError(_("no monthly file given and none in data/"))
         data_file = files[-1]
     try:
         outcome = build_reports(data_file, reports_dir, force=force, pdf=pdf)
@@ -71,10 +77,10 @@ def build(data_file: Path | None, pdf: bool, force: bool, reports_dir: Path) -> 
         raise click.ClickException(str(err)) from err
     click.echo(as_text([outcome.report], strict=False))
     if outcome.report.errors:
-        click.echo("nothing was written", err=True)
+        click.echo(_("nothing was written"), err=True)
         sys.exit(1)
     for note in outcome.notes:
-        click.echo(f"note: {note}")
+        click.echo(_("note: {note}").format(note=note))
     for path, status in outcome.files:
         click.echo(f"{path}: {status}")
 
@@ -96,7 +102,7 @@ def compare(before, after, data_dir: Path) -> None:
     for period in (before, after):
         path = data_dir / f"{period}.yaml"
         if not path.exists():
-            raise click.ClickException(f"{path} does not exist")
+            raise click.ClickException(_("{path} does not exist").format(path=path))
         report, context = check_file(path)
         if report.errors:
             click.echo(as_text([report], strict=False))
@@ -118,9 +124,12 @@ def new(period, data_dir: Path) -> None:
         path, source = new_month(period, data_dir)
     except HearingsError as err:
         raise click.ClickException(str(err)) from err
-    carried = (f"; signatory and executor carried over from {source}" if source
-               else "; add the signatory and executor before building")
-    click.echo(f"{path}: created{carried}")
+    if source:
+        click.echo(_("{path}: created; signatory and executor carried over from {source}")
+                   .format(path=path, source=source))
+    else:
+        click.echo(_("{path}: created; add the signatory and executor before building")
+                   .format(path=path))
 
 
 @main.command()

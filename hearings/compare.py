@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .i18n import _, language
 from .model import Month
 
 
@@ -17,16 +18,19 @@ def _change(before: int | None, after: int | None) -> str:
 
 
 def compare_text(before: Month, after: Month) -> str:
-    """The comparison as the command line prints it, names in Russian."""
+    """The comparison as the command line prints it (names in Kazakh for Kazakh messages,
+    else in Russian)."""
+    lang = "kk" if language() == "kk" else "ru"
     rows_before = {row.region.code: row for row in before.rows}
     rows_after = {row.region.code: row for row in after.rows}
     codes = list(rows_after) + [c for c in rows_before if c not in rows_after]
+    headers = (_("announcements"), _("protocols"), _("violations"))
     lines = [f"{before.period} → {after.period}",
-             f"{'':<32}{'announcements':>18}{'protocols':>18}{'violations':>18}"]
+             "".ljust(32) + "".join(header.rjust(18) for header in headers)]
     for code in codes:
         old, new = rows_before.get(code), rows_after.get(code)
         region = (new or old).region
-        name = region.name(after.period if new else before.period).forms["ru"]["table"]
+        name = region.name(after.period if new else before.period).forms[lang]["table"]
         lines.append(f"{name:<32}"
                      f"{_change(old and old.announcements, new and new.announcements):>18}"
                      f"{_change(old and old.protocols, new and new.protocols):>18}"
@@ -35,15 +39,16 @@ def compare_text(before: Month, after: Month) -> str:
             a = old.counts[index] if old else None
             b = new.counts[index] if new else None
             if a != b:
-                lines.append(f"    {category.header['ru']}: {_change(a, b)}")
+                lines.append(f"    {category.header[lang]}: {_change(a, b)}")
     totals_before, totals_after = before.totals, after.totals
-    lines.append(f"{'total':<32}"
+    total = _("total")
+    lines.append(f"{total:<32}"
                  f"{_change(totals_before.announcements, totals_after.announcements):>18}"
                  f"{_change(totals_before.protocols, totals_after.protocols):>18}"
                  f"{_change(totals_before.total, totals_after.total):>18}")
     lines.append("")
-    lines.append("violations by category")
+    lines.append(_("violations by category"))
     for index, category in enumerate(after.categories):
-        lines.append(f"    {category.header['ru']:<48}"
+        lines.append(f"    {category.header[lang]:<48}"
                      f"{_change(totals_before.counts[index], totals_after.counts[index]):>18}")
     return "\n".join(lines)

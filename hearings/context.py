@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .findings import Finding
+from .i18n import language
 from .load import Document, Mark
 from .reference import Period, Reference
 
@@ -19,17 +20,19 @@ def is_count(value: object) -> bool:
 
 
 def path_names(reference: Reference, path: tuple, period: Period | None) -> dict:
-    """The region and category a path like regions.akmola.violations.backdated names."""
+    """The region and category a path like regions.akmola.violations.backdated names, in
+    the message language (Russian names for English messages)."""
+    lang = "kk" if language() == "kk" else "ru"
     names = {}
     if len(path) > 1 and path[0] == "regions" and isinstance(path[1], str):
         region = reference.region(path[1])
         if region is not None:
             forms = region.name(period) if period else region.names[-1]
-            names["region"] = forms.forms["ru"]["official"]
+            names["region"] = forms.forms[lang]["official"]
         if len(path) > 3 and path[2] == "violations" and isinstance(path[3], str):
             category = reference.category(path[3])
             if category is not None:
-                names["category"] = category.header["ru"]
+                names["category"] = category.header[lang]
     return names
 
 

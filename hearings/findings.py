@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .i18n import N_, language, translations
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -21,54 +23,56 @@ class Kind:
 # validator cannot prove wrong (validate --strict fails on them too, and so does CI).
 KINDS: dict[str, Kind] = {
     # reading the file
-    "file-unreadable": Kind(ERROR, "the file cannot be read: {reason}"),
-    "not-utf8": Kind(ERROR, "the file is not UTF-8 text ({reason}); save it as UTF-8"),
-    "bad-character": Kind(ERROR, "the character {character} cannot stand in a YAML file"),
-    "yaml-syntax": Kind(ERROR, "YAML syntax error: {problem}"),
-    "empty-file": Kind(ERROR, "the file holds no data: a monthly file is a mapping with "
-                              "period, summary and regions"),
-    "multiple-documents": Kind(ERROR, "the file holds more than one YAML document ('---'); "
-                                      "a monthly file is one document"),
-    "not-a-mapping": Kind(ERROR, "a monthly file is a mapping of keys (period, summary, "
-                                 "regions, ...), found {found}"),
-    "duplicate-key": Kind(ERROR, "the key '{key}' is given twice, on line {first_line} and "
-                                 "here; the second would silently replace the first"),
-    "alias-not-allowed": Kind(ERROR, "YAML aliases (*{alias}) are not allowed in a monthly "
-                                     "file; write the value out"),
-    "tag-not-allowed": Kind(ERROR, "the YAML tag {tag} is not allowed; write plain values"),
-    "nesting-too-deep": Kind(ERROR, "the data nests deeper than {limit} levels; a monthly "
-                                    "file needs five"),
-    "key-not-text": Kind(ERROR, "a key must be plain text, found {found}"),
+    "file-unreadable": Kind(ERROR, N_("the file cannot be read: {reason}")),
+    "not-utf8": Kind(ERROR, N_("the file is not UTF-8 text ({reason}); save it as UTF-8")),
+    "bad-character": Kind(ERROR, N_("the character {character} cannot stand in a YAML file")),
+    "yaml-syntax": Kind(ERROR, N_("YAML syntax error: {problem}")),
+    "empty-file": Kind(ERROR, N_(
+        "the file holds no data: a monthly file is a mapping with period, summary and regions")),
+    "multiple-documents": Kind(ERROR, N_(
+        "the file holds more than one YAML document ('---'); a monthly file is one document")),
+    "not-a-mapping": Kind(ERROR, N_(
+        "a monthly file is a mapping of keys (period, summary, regions, ...), found {found}")),
+    "duplicate-key": Kind(ERROR, N_(
+        "the key '{key}' is given twice, on line {first_line} and here; the second would silently"
+        " replace the first")),
+    "alias-not-allowed": Kind(ERROR, N_(
+        "YAML aliases (*{alias}) are not allowed in a monthly file; write the value out")),
+    "tag-not-allowed": Kind(ERROR, N_("the YAML tag {tag} is not allowed; write plain values")),
+    "nesting-too-deep": Kind(ERROR, N_(
+        "the data nests deeper than {limit} levels; a monthly file needs five")),
+    "key-not-text": Kind(ERROR, N_("a key must be plain text, found {found}")),
     # the schema
-    "unknown-key": Kind(ERROR, "unknown key '{key}'; expected one of: {allowed}"),
-    "missing-key": Kind(ERROR, "the key '{key}' is missing"),
-    "wrong-type": Kind(ERROR, "expected {expected}, found {found}"),
-    "invalid-value": Kind(ERROR, "expected {expected}, found {found}"),
-    "empty-text": Kind(ERROR, "the text is empty; every text is needed in both languages"),
+    "unknown-key": Kind(ERROR, N_("unknown key '{key}'; expected one of: {allowed}")),
+    "missing-key": Kind(ERROR, N_("the key '{key}' is missing")),
+    "wrong-type": Kind(ERROR, N_("expected {expected}, found {found}")),
+    "invalid-value": Kind(ERROR, N_("expected {expected}, found {found}")),
+    "empty-text": Kind(ERROR, N_("the text is empty; every text is needed in both languages")),
     # the checks
-    "file-name-not-period": Kind(ERROR, "the file name '{found}' does not name a month; "
-                                        "name monthly files YYYY-MM.yaml"),
-    "period-mismatch": Kind(ERROR, "the period is {found}, but the file is named "
-                                   "{expected}.yaml"),
-    "region-missing": Kind(ERROR, "{region} has no row; every region in force in {period} "
-                                  "needs one"),
-    "region-not-in-period": Kind(ERROR, "{region} is not in force in {period} "
-                                        "({validity})"),
-    "row-total-mismatch": Kind(ERROR, "{region}: the total is {found}, the violations add "
-                                      "up to {expected}"),
-    "total-not-assessed": Kind(ERROR, "{region}: the total is n/a, but some counts were "
-                                      "assessed; they add up to {expected}"),
-    "summary-mismatch": Kind(ERROR, "{figure}: the summary states {found}, the table adds "
-                                    "up to {expected}"),
+    "file-name-not-period": Kind(ERROR, N_(
+        "the file name '{found}' does not name a month; name monthly files YYYY-MM.yaml")),
+    "period-mismatch": Kind(ERROR, N_(
+        "the period is {found}, but the file is named {expected}.yaml")),
+    "region-missing": Kind(ERROR, N_(
+        "{region} has no row; every region in force in {period} needs one")),
+    "region-not-in-period": Kind(ERROR, N_("{region} is not in force in {period} ({validity})")),
+    "row-total-mismatch": Kind(ERROR, N_(
+        "{region}: the total is {found}, the violations add up to {expected}")),
+    "total-not-assessed": Kind(ERROR, N_(
+        "{region}: the total is n/a, but some counts were assessed; they add up to {expected}")),
+    "summary-mismatch": Kind(ERROR, N_(
+        "{figure}: the summary states {found}, the table adds up to {expected}")),
     # before building: what a report needs to be signed
-    "not-ready-to-sign": Kind(ERROR, "the file names no {missing}; add `{key}:` (see README) "
-                                     "before building a report to be signed"),
-    "count-exceeds-placed": Kind(WARNING, "{region} › {category}: the count is {found}, "
-                                          "more than {bound} ({expected})"),
-    "count-without-placed": Kind(WARNING, "{region} › {category}: the count is {found}, "
-                                          "but {bound} could not be assessed (n/a)"),
-    "mixed-script": Kind(WARNING, "the word '{word}' mixes Cyrillic and Latin letters "
-                                  "(Latin: {latin})"),
+    "not-ready-to-sign": Kind(ERROR, N_(
+        "the file names no {missing}; add `{key}:` (see README) before building a report to be "
+        "signed")),
+    # warnings
+    "count-exceeds-placed": Kind(WARNING, N_(
+        "{region} › {category}: the count is {found}, more than {bound} ({expected})")),
+    "count-without-placed": Kind(WARNING, N_(
+        "{region} › {category}: the count is {found}, but {bound} could not be assessed (n/a)")),
+    "mixed-script": Kind(WARNING, N_(
+        "the word '{word}' mixes Cyrillic and Latin letters (Latin: {latin})")),
 }
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -101,6 +105,8 @@ class Finding:
     category: str | None = None
     expected: object = None
     found: object = None
+    # the language the names and phrases were given in; the message follows it
+    language: str = field(default_factory=language, compare=False)
 
     @property
     def severity(self) -> str:
@@ -108,7 +114,7 @@ class Finding:
 
     @property
     def message(self) -> str:
-        template = KINDS[self.code].template
+        template = translations(self.language).gettext(KINDS[self.code].template)
         values = {"region": self.region, "category": self.category,
                   "expected": self.expected, "found": self.found, **self.params}
         # Name the region and category in words when the template does not already.

@@ -11,6 +11,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 
+from .i18n import _
+
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = SafeConstructor()
 
@@ -91,7 +93,8 @@ def decode(raw: bytes) -> str:
     """UTF-8 bytes to text (a UTF-8 byte-order mark is allowed); anything else is an error."""
     for bom, name in _OTHER_BOMS.items():
         if raw.startswith(bom):
-            raise LoadError("not-utf8", Mark(1, 1), reason=f"it is {name}")
+            raise LoadError("not-utf8", Mark(1, 1), reason=_("it is {encoding}").format(
+                encoding=name))
     raw = raw.removeprefix(codecs.BOM_UTF8)
     try:
         text = raw.decode("utf-8")
@@ -101,7 +104,8 @@ def decode(raw: bytes) -> str:
         column = len(before[line_start:].decode("utf-8", "replace")) + 1
         mark = Mark(before.count(b"\n") + 1, column)
         raise LoadError("not-utf8", mark,
-                        reason=f"byte 0x{raw[err.start]:02X} is not UTF-8") from err
+                        reason=_("byte 0x{byte:02X} is not UTF-8").format(
+                            byte=raw[err.start])) from err
     bad = _BAD_CHARACTER.search(text)
     if bad:
         line_start = text.rfind("\n", 0, bad.start()) + 1
@@ -123,8 +127,8 @@ def _scalar(event, path: tuple) -> object:
         return construct(ScalarNode(tag, event.value))
     except (ValueError, yaml.YAMLError) as err:
         raise LoadError("yaml-syntax", _mark(event.start_mark), path,
-                        problem=f"'{event.value}' is not a valid {tag.rsplit(':', 1)[-1]}"
-                        ) from err
+                        problem=_("'{value}' is not a valid {type}").format(
+                            value=event.value, type=tag.rsplit(":", 1)[-1])) from err
 
 
 class _Frame:

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 from .exceptions import MonthExistsError
+from .i18n import _
 from .load import LoadError, load
 from .reference import Period, reference
 from .write import write_atomically
@@ -96,7 +97,7 @@ def new_month(period: Period, data_dir: Path) -> tuple[Path, Path | None]:
     signatory and executor came from."""
     path = data_dir / f"{period}.yaml"
     if path.exists():
-        raise MonthExistsError(f"{path} exists already; it is left as it is")
+        raise MonthExistsError(_("{path} exists already; it is left as it is").format(path=path))
     previous = previous_file(period, data_dir)
     people = _people(previous)
     write_atomically(path, month_text(period, people).encode("utf-8"))

@@ -5,26 +5,31 @@ from __future__ import annotations
 import json
 
 from .findings import ERROR, FileReport, Finding
+from .i18n import _, ngettext
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _errors(count: int) -> str:
+    return ngettext("{count} error", "{count} errors", count).format(count=count)
+
+
+def _warnings(count: int) -> str:
+    return ngettext("{count} warning", "{count} warnings", count).format(count=count)
 
 
 def summary_line(report: FileReport, strict: bool) -> str:
     """One line per file: valid with its figures, or how many errors and warnings."""
     warnings = report.warnings
     if report.errors:
-        return (f"{report.file}: invalid: {_plural(len(report.errors), 'error')}, "
-                f"{_plural(len(warnings), 'warning')}")
-    figures = report.figures or {}
-    line = (f"{report.file}: valid: {figures.get('period')}, {figures.get('regions')} regions, "
-            f"{figures.get('announcements')} announcements, {figures.get('protocols')} "
-            f"protocols, {figures.get('violations')} violations")
+        return _("{file}: invalid: {errors}, {warnings}").format(
+            file=report.file, errors=_errors(len(report.errors)),
+            warnings=_warnings(len(warnings)))
+    line = _("{file}: valid: {period}, {regions} regions, {announcements} announcements, "
+             "{protocols} protocols, {violations} violations").format(
+        file=report.file, **(report.figures or {}))
     if warnings:
-        line += f"; {_plural(len(warnings), 'warning')}"
+        line += "; " + _warnings(len(warnings))
         if strict:
-            line += " (invalid with --strict)"
+            line += " " + _("(invalid with --strict)")
     return line
 
 

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from .exceptions import ConversionError
+from .i18n import _
 
 TIMEOUT_SECONDS = 300
 
@@ -16,9 +17,9 @@ def libreoffice() -> str:
     """The LibreOffice command, or ConversionError saying how to get it."""
     command = shutil.which("soffice") or shutil.which("libreoffice")
     if command is None:
-        raise ConversionError("--pdf needs LibreOffice, and `soffice` is not on PATH: install "
-                              "it (Debian: apt-get install libreoffice-writer-nogui) or build "
-                              "without --pdf")
+        raise ConversionError(_("--pdf needs LibreOffice, and `soffice` is not on PATH: "
+                                "install it (Debian: apt-get install libreoffice-writer-nogui) "
+                                "or build without --pdf"))
     return command
 
 
@@ -38,16 +39,18 @@ def to_pdf(documents: dict[str, bytes]) -> dict[str, bytes]:
                  *(str(work / "in" / name) for name in documents)],
                 capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
         except subprocess.TimeoutExpired as err:
-            raise ConversionError(f"LibreOffice did not finish within {TIMEOUT_SECONDS} s") \
-                from err
+            raise ConversionError(_("LibreOffice did not finish within {seconds} s").format(
+                seconds=TIMEOUT_SECONDS)) from err
         except OSError as err:
-            raise ConversionError(f"LibreOffice could not be started: {err}") from err
+            raise ConversionError(_("LibreOffice could not be started: {reason}").format(
+                reason=err)) from err
         results = {}
         for name in documents:
             pdf = work / "out" / (Path(name).stem + ".pdf")
             if done.returncode != 0 or not pdf.exists():
                 detail = (done.stderr or done.stdout).strip().splitlines()[-1:]
-                raise ConversionError(f"LibreOffice did not convert {name} "
-                                      f"(exit {done.returncode}): {' '.join(detail)}")
+                raise ConversionError(_("LibreOffice did not convert {name} (exit {code}): "
+                                        "{detail}").format(name=name, code=done.returncode,
+                                                           detail=" ".join(detail)))
             results[pdf.name] = pdf.read_bytes()
         return results

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from .exceptions import ReferenceDataError
+from .i18n import _
 from .load import LoadError, load
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
@@ -58,12 +59,13 @@ class Validity:
 
     def __str__(self) -> str:
         if self.valid_from and self.valid_until:
-            return f"in force {self.valid_from} to {self.valid_until}"
+            return _("in force {start} to {end}").format(start=self.valid_from,
+                                                         end=self.valid_until)
         if self.valid_from:
-            return f"in force from {self.valid_from}"
+            return _("in force from {start}").format(start=self.valid_from)
         if self.valid_until:
-            return f"in force until {self.valid_until}"
-        return "always in force"
+            return _("in force until {end}").format(end=self.valid_until)
+        return _("always in force")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from .checks import check_ready_to_sign
 from .exceptions import ReportExistsError
 from .findings import FileReport
+from .i18n import N_, _
 from .localize import document_context, table
 from .model import Month, month_from
 from .parity import check_parity
@@ -16,6 +17,8 @@ from .reference import LANGUAGES, document_settings, reference
 from .render import render
 from .validate import check_file
 from .write import write_atomically
+
+WRITTEN, UNCHANGED, REPLACED = N_("written"), N_("unchanged"), N_("replaced")
 
 
 @dataclass
@@ -39,8 +42,8 @@ def _previous_name(path: Path) -> Path:
 
 def _status(path: Path, content: bytes) -> str:
     if not path.exists():
-        return "written"
-    return "unchanged" if path.read_bytes() == content else "replaced"
+        return WRITTEN
+    return UNCHANGED if path.read_bytes() == content else REPLACED
 
 
 def previous_month(data_file: Path, month) -> tuple[Month | None, str | None]:
@@ -50,18 +53,18 @@ def previous_month(data_file: Path, month) -> tuple[Month | None, str | None]:
         return None, None
     report, context = check_file(path)
     if report.errors:
-        return None, (f"{path} has errors: the comparison with the previous month is left "
-                      "out")
+        return None, _("{path} has errors: the comparison with the previous month is left "
+                       "out").format(path=path)
     return month_from(context.data, reference()), None
 
 
 def _refuse_replacing(statuses: dict[Path, str], force: bool) -> None:
-    blocked = [path for path, status in statuses.items() if status == "replaced"]
+    blocked = [path for path, status in statuses.items() if status == REPLACED]
     if blocked and not force:
-        raise ReportExistsError(
-            "these reports exist with other content and were not replaced: "
-            + ", ".join(str(p) for p in blocked)
-            + "; rebuild with --force to replace them (the previous files are kept beside)")
+        raise ReportExistsError(_(
+            "these reports exist with other content and were not replaced: {files}; rebuild "
+            "with --force to replace them (the previous files are kept beside)").format(
+                files=", ".join(str(p) for p in blocked)))
 
 
 def build(data_file: Path, reports_dir: Path, *, force: bool = False,
@@ -102,25 +105,27 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False,
     _refuse_replacing(statuses, force)
     if pdf:
         changed = {path.name: plan[path] for path, status in statuses.items()
-                   if status != "unchanged" or not path.with_suffix(".pdf").exists()}
+                   if status != UNCHANGED or not path.with_suffix(".pdf").exists()}
         converted = to_pdf(changed) if changed else {}
         for path in list(plan):
             pdf_path = path.with_suffix(".pdf")
             if pdf_path.name in converted:
                 plan[pdf_path] = converted[pdf_path.name]
-                statuses[pdf_path] = "written" if not pdf_path.exists() else "replaced"
+                statuses[pdf_path] = WRITTEN if not pdf_path.exists() else REPLACED
             else:  # its DOCX is unchanged and the PDF made from it is there
                 plan[pdf_path] = pdf_path.read_bytes()
-                statuses[pdf_path] = "unchanged"
+                statuses[pdf_path] = UNCHANGED
         _refuse_replacing(statuses, force)
     outcome = Outcome(report, notes=[note] if note else [])
     for path, content in plan.items():
         status = statuses[path]
-        if status == "replaced":
+        if status == REPLACED:
             kept = _previous_name(path)
             path.rename(kept)
-            status = f"replaced (previous kept as {kept.name})"
-        if status != "unchanged":
+            said = _("replaced (previous kept as {name})").format(name=kept.name)
+        else:
+            said = _(WRITTEN) if status == WRITTEN else _(UNCHANGED)
+        if status != UNCHANGED:
             write_atomically(path, content)
-        outcome.files.append((path, status))
+        outcome.files.append((path, said))
     return outcome

@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator, validators
 from .context import NOT_ASSESSED, Context
 from .exceptions import SchemaFileError
 from .findings import Finding
+from .i18n import N_, _
 from .reference import LANGUAGES, Reference
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "monthly.schema.json"
@@ -57,7 +58,7 @@ def monthly_schema(reference: Reference) -> dict:
         "required": ["period", "summary", "regions", "observations", "closing"],
         "properties": {
             "period": {
-                "title": "a month written YYYY-MM",
+                "title": N_("a month written YYYY-MM"),
                 "description": "The report's month, YYYY-MM; the file is named after it.",
                 "type": "string",
                 "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$",
@@ -100,7 +101,7 @@ def monthly_schema(reference: Reference) -> dict:
                     "additionalProperties": False,
                     "required": list(LANGUAGES),
                     "properties": {
-                        "category": {"title": "a violation category's code",
+                        "category": {"title": N_("a violation category's code"),
                                      "enum": category_codes},
                         **{lang: {"$ref": "#/$defs/text"} for lang in LANGUAGES},
                     },
@@ -129,19 +130,19 @@ def monthly_schema(reference: Reference) -> dict:
                 "required": ["name", "phone"],
                 "properties": {
                     "name": _texts("Initials and surname."),
-                    "phone": {"title": "a phone number", "type": "string",
+                    "phone": {"title": N_("a phone number"), "type": "string",
                               "pattern": "^[+]?[0-9][0-9 ()-]{4,}[0-9]$"},
                 },
             },
         },
         "$defs": {
-            "figure": {"title": "a whole number ≥ 0", "type": "integer", "minimum": 0},
+            "figure": {"title": N_("a whole number ≥ 0"), "type": "integer", "minimum": 0},
             "count": {
-                "title": f"a whole number ≥ 0 or {NOT_ASSESSED}",
+                "title": N_("a whole number ≥ 0 or n/a"),
                 "description": f"{NOT_ASSESSED}: could not be assessed (shown as a dash).",
                 "anyOf": [{"$ref": "#/$defs/figure"}, {"const": NOT_ASSESSED}],
             },
-            "text": {"title": "a non-empty text", "type": "string", "pattern": "\\S"},
+            "text": {"title": N_("a non-empty text"), "type": "string", "pattern": "\\S"},
             "region": {
                 "type": "object",
                 "additionalProperties": False,
@@ -190,9 +191,9 @@ def _validator() -> Draft202012Validator:
     return _Validator(schema)
 
 
-_TYPE_WORDS = {"integer": "a whole number", "string": "text", "object": "a mapping of keys",
-               "array": "a list", "number": "a number", "boolean": "true or false",
-               "null": "nothing"}
+_TYPE_WORDS = {"integer": N_("a whole number"), "string": N_("text"),
+               "object": N_("a mapping of keys"), "array": N_("a list"),
+               "number": N_("a number"), "boolean": N_("true or false"), "null": N_("nothing")}
 
 
 def _resolve(schema: dict) -> dict:
@@ -209,29 +210,32 @@ def _resolve(schema: dict) -> dict:
 def _expected(schema: dict) -> str:
     """A schema described in a few words, as a person would say what belongs there."""
     schema = _resolve(schema)
-    if "title" in schema:
-        return schema["title"]
+    title = schema.get("title")
+    if title:
+        return _(title)
     if "const" in schema:
         return repr(schema["const"])
     if "enum" in schema:
-        return "one of: " + ", ".join(map(str, schema["enum"]))
+        return _("one of: {values}").format(values=", ".join(map(str, schema["enum"])))
     if "anyOf" in schema:
-        return " or ".join(_expected(option) for option in schema["anyOf"])
-    return _TYPE_WORDS.get(schema.get("type"), "a different value")
+        separator = " " + _("or") + " "
+        return separator.join(_expected(option) for option in schema["anyOf"])
+    words = _TYPE_WORDS.get(schema.get("type"), N_("a different value"))
+    return _(words)
 
 
 def _found(value: object) -> str:
     """A value as the finding reports it."""
     if value is None:
-        return "an empty value"
+        return _("an empty value")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return f"{value!r} (a decimal number)"
+        return _("{value} (a decimal number)").format(value=repr(value))
     if isinstance(value, dict):
-        return "a mapping of keys"
+        return _("a mapping of keys")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, str):
         return repr(value)
     return str(value)
@@ -263,7 +267,7 @@ def _findings(context: Context, error) -> Iterator[Finding]:
     elif keyword == "type":
         yield context.finding("wrong-type", path, expected=_expected(error.schema),
                               found=_found(error.instance))
-    elif keyword == "pattern" and error.schema.get("title") == "a non-empty text":
+    elif keyword == "pattern" and error.schema.get("title") == N_("a non-empty text"):
         yield context.finding("empty-text", path, found=_found(error.instance))
     else:
         yield context.finding("invalid-value", path, expected=_expected(error.schema),
