@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from .context import NOT_ASSESSED, Context, is_count
+from .context import NOT_ASSESSED, Context, is_count, path_names
 from .findings import Finding
 from .i18n import N_, _
 
 _MONTH_NAME = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 _WORD = re.compile(r"[^\W\d_]+")
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}"
+                   r"[a-z0-9])?)*\.?$", re.IGNORECASE)
 
 
 def _well_typed(value: object) -> bool:
@@ -198,5 +204,71 @@ def check_ready_to_sign(context: Context) -> Iterator[Finding]:
                                   params={"key": key, "missing": _(missing)})
 
 
+def _register(context: Context) -> list[tuple[int, dict]]:
+    evidence = context.data.get("evidence")
+    if not isinstance(evidence, list):
+        return []
+    return [(i, e) for i, e in enumerate(evidence) if isinstance(e, dict)]
+
+
+def _well_formed_url(text: str) -> bool:
+    try:
+        parts = urlsplit(text)
+        port_ok = parts.port is None or 0 < parts.port < 65536
+    except ValueError:
+        return False
+    host = parts.hostname or ""
+    return (parts.scheme in ("http", "https") and port_ok and not any(c.isspace() for c in text)
+            and bool(_HOST.match(host)) and ("." in host or host == "localhost"))
+
+
+def check_evidence_entries(context: Context) -> Iterator[Finding]:
+    """Each entry of the register: a well-formed web address, a day of the report's month."""
+    period = context.period
+    for index, entry in _register(context):
+        url = entry.get("url")
+        if isinstance(url, str) and url.startswith(("http://", "https://")) \
+                and not _well_formed_url(url):
+            yield context.finding("evidence-url-invalid", ("evidence", index, "url"),
+                                  found=url)
+        seen = entry.get("seen")
+        if not (isinstance(seen, str) and _DAY.match(seen)) or period is None:
+            continue
+        try:
+            day = dt.date.fromisoformat(seen)
+        except ValueError:
+            day = None
+        if day is None or not period.first_day <= day <= period.last_day:
+            yield context.finding("evidence-date-outside-month", ("evidence", index, "seen"),
+                                  found=seen, params={"period": str(period)})
+
+
+def check_evidence_counts(context: Context) -> Iterator[Finding]:
+    """With a register, every count of the table equals the number of its entries."""
+    if not isinstance(context.data.get("evidence"), list):
+        return
+    listed = Counter((e.get("region"), e.get("category")) for _index, e in _register(context))
+    first_entry = {}
+    for index, entry in _register(context):
+        first_entry.setdefault((entry.get("region"), entry.get("category")), index)
+    for code, row in context.regions().items():
+        counts = _violations(row)
+        for category in context.reference.categories:
+            stated = counts.get(category.code, 0)
+            entries = listed.pop((code, category.code), 0)
+            if _well_typed(stated) and (0 if stated == NOT_ASSESSED else stated) != entries:
+                yield context.finding("evidence-mismatch",
+                                      ("regions", code, "violations", category.code),
+                                      expected=entries, found=stated)
+    # entries for a region the table has no row for
+    for (code, category), entries in listed.items():
+        if context.reference.region(code) and context.reference.category(category):
+            path = ("evidence", first_entry[code, category], "region")
+            yield context.finding("evidence-mismatch", path, expected=entries, found=0,
+                                  **path_names(context.reference,
+                                               ("regions", code, "violations", category),
+                                               context.period))
+
+
 CHECKS = (check_file_name, check_region_set, check_row_totals, check_summary, check_bounds,
-          check_scripts)
+          check_scripts, check_evidence_entries, check_evidence_counts)

@@ -62,6 +62,14 @@ KINDS: dict[str, Kind] = {
         "{region}: the total is n/a, but some counts were assessed; they add up to {expected}")),
     "summary-mismatch": Kind(ERROR, N_(
         "{figure}: the summary states {found}, the table adds up to {expected}")),
+    # the evidence register
+    "evidence-mismatch": Kind(ERROR, N_(
+        "{region} › {category}: the table counts {found}, the evidence register lists "
+        "{expected}")),
+    "evidence-url-invalid": Kind(ERROR, N_(
+        "{found} is not a well-formed web address (http or https)")),
+    "evidence-date-outside-month": Kind(ERROR, N_(
+        "{found} is not a day of the report's month {period}")),
     # before building: what a report needs to be signed
     "not-ready-to-sign": Kind(ERROR, N_(
         "the file names no {missing}; add `{key}:` (see README) before building a report to be "

@@ -104,6 +104,24 @@ def comparison(month: Month, before: Month | None, lang: str, words: dict) -> st
         change=change.format(delta=number(abs(delta), words)))
 
 
+def appendix(month: Month, reference: Reference, lang: str, words: dict) -> dict | None:
+    """The evidence register as the appendix lists it, or None without a register."""
+    if not month.evidence:
+        return None
+    phrase = {"month": month_name(month, lang), "year": month.period.year}
+    groups = {group.code: group.title[lang] for group in reference.groups}
+    return {
+        "title": words["appendix"]["title"].format(**phrase),
+        "columns": words["appendix"]["columns"],
+        # "Протоколы: Отсутствует": a header is named with its group outside the table
+        "rows": [[str(i), e.region.name(month.period).forms[lang]["list"],
+                  f"{groups[e.category.group]}: {e.category.header[lang]}", e.project, e.url,
+                  format_date(e.seen, "dd.MM.yyyy", locale=lang),
+                  e.remark[lang] if e.remark else ""]
+                 for i, e in enumerate(month.evidence, 1)],
+    }
+
+
 def document_context(month: Month, reference: Reference, settings: dict, lang: str,
                      before: Month | None = None) -> dict:
     """Everything the language's template needs, as text."""
@@ -122,6 +140,7 @@ def document_context(month: Month, reference: Reference, settings: dict, lang: s
                        for g in reference.groups],
         },
         "comparison": comparison(month, before, lang, words),
+        "appendix": appendix(month, reference, lang, words),
         "narrative": narrative(month, lang),
         "closing": [_sentence(paragraph[lang]) for paragraph in month.closing],
         "signatory": {key: month.signatory[key][lang] for key in ("position", "name")},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from .context import NOT_ASSESSED
@@ -37,6 +38,18 @@ class Observation:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """One entry of the evidence register: a violation, where and when it was seen."""
+
+    region: Region
+    category: Category
+    url: str
+    seen: dt.date
+    project: str
+    remark: dict[str, str] | None
+
+
+@dataclass(frozen=True)
 class Month:
     """Everything one issue of the report says, before it is put into words."""
 
@@ -47,6 +60,7 @@ class Month:
     closing: tuple[dict[str, str], ...]
     signatory: dict | None
     executor: dict | None
+    evidence: tuple[Evidence, ...] | None = None  # None: the file keeps no register
 
     @property
     def totals(self) -> Row:
@@ -91,4 +105,9 @@ def month_from(data: dict, reference: Reference) -> Month:
         closing=tuple(data["closing"]),
         signatory=data.get("signatory"),
         executor=data.get("executor"),
+        evidence=None if "evidence" not in data else tuple(
+            Evidence(reference.region(e["region"]), reference.category(e["category"]),
+                     e["url"], dt.date.fromisoformat(e["seen"]), e["project"],
+                     e.get("remark"))
+            for e in data["evidence"]),
     )

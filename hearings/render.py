@@ -162,6 +162,38 @@ def _table(template: DocxTemplate, spec: dict, settings: dict):
     return subdoc
 
 
+def _appendix(template: DocxTemplate, spec: dict, settings: dict):
+    """The evidence register as a table: a header row, then an entry per row."""
+    widths = settings["appendix"]["width_mm"]
+    size = settings["font"]["table_pt"]
+    subdoc = template.new_subdoc()
+    table = subdoc.add_table(rows=1 + len(spec["rows"]), cols=len(widths))
+    table.autofit = False
+    _borders(table)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)
+    for tr in table._tbl.tr_lst:
+        for tc, width in zip(tr.tc_lst, widths, strict=True):
+            tc.width = Mm(width)
+    header = table.rows[0]
+    for cell, title in zip(header.cells, spec["columns"], strict=True):
+        _write(cell, title, size, bold=True)
+    _set(header._tr.get_or_add_trPr(), "w:tblHeader")
+    for row, entry in zip(table.rows[1:], spec["rows"], strict=True):
+        *cells, remark = entry
+        for index, (cell, text) in enumerate(zip(row.cells, cells, strict=True)):
+            _write(cell, text, size, align=WD_ALIGN_PARAGRAPH.CENTER if index in (0, 5)
+                   else WD_ALIGN_PARAGRAPH.LEFT)
+        if remark:
+            note = row.cells[3].add_paragraph()
+            note.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            note.paragraph_format.first_line_indent = Mm(0)
+            run = note.add_run(remark)
+            run.font.size, run.font.italic = Pt(size), True
+        _set(row._tr.get_or_add_trPr(), "w:cantSplit")
+    return subdoc
+
+
 def _spacer(subdoc) -> None:
     """A thin empty line between the table and the text around it."""
     paragraph = subdoc.add_paragraph()
@@ -244,6 +276,9 @@ def render(context: dict, table_spec: dict, settings: dict, lang: str, day: dt.d
         template = DocxTemplate(path)
         context = {**context, "table": _table(template, table_spec, settings),
                    "ministry": settings["languages"][lang]["author"]}
+        if context.get("appendix"):
+            context["appendix"] = {**context["appendix"], "table": _appendix(
+                template, context["appendix"], settings)}
         template.render(context, jinja_environment(), autoescape=True)
     except jinja2.UndefinedError as err:
         raise RenderError(f"{path}: the template uses an undefined name: {err}") from err

@@ -112,6 +112,34 @@ def monthly_schema(reference: Reference) -> dict:
                 "type": "array",
                 "items": _texts("One paragraph in both languages."),
             },
+            "evidence": {
+                "description": "The evidence register, optional: one entry per violation "
+                               "found. With it, the table's counts must equal the entries, "
+                               "region by region and category by category, and both reports "
+                               "get an appendix that lists them.",
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["region", "category", "url", "seen", "project"],
+                    "properties": {
+                        "region": {"title": N_("a region's code"),
+                                   "enum": [region.code for region in reference.regions]},
+                        "category": {"title": N_("a violation category's code"),
+                                     "enum": category_codes},
+                        "url": {"title": N_("a web address (http or https)"),
+                                "description": "The page where the violation was seen.",
+                                "type": "string", "pattern": "^https?://\\S+$"},
+                        "seen": {"title": N_("a date written YYYY-MM-DD"),
+                                 "description": "The day the violation was seen.",
+                                 "type": "string",
+                                 "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+                        "project": {"$ref": "#/$defs/text",
+                                    "description": "The project's name, as the page gives it."},
+                        "remark": _texts("A remark where one is needed, in both languages."),
+                    },
+                },
+            },
             "signatory": {
                 "description": "Who signs the report; `build` requires it.",
                 "type": "object",
