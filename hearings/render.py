@@ -86,6 +86,15 @@ def _borders(table) -> None:
     _set(properties, "w:tblCellMar", margins)
 
 
+def _widths(table, widths_mm: list[float]) -> None:
+    """Column widths in the grid and in every cell (Word reads the cells, not the grid)."""
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+    for tr in table._tbl.tr_lst:
+        for tc, width in zip(tr.tc_lst, widths_mm, strict=True):
+            tc.width = Mm(width)
+
+
 def _write(cell, text: str, size: float, *, bold: bool = False, upward: bool = False,
            align=WD_ALIGN_PARAGRAPH.CENTER) -> None:
     paragraph = cell.paragraphs[0]
@@ -113,11 +122,7 @@ def _table(template: DocxTemplate, spec: dict, settings: dict):
     table = subdoc.add_table(rows=3 + len(spec["rows"]) + 1, cols=len(columns))
     table.autofit = False
     _borders(table)
-    for column, width in zip(table.columns, columns, strict=True):
-        column.width = Mm(width)
-    for tr in table._tbl.tr_lst:  # each cell's width too (Word reads these, not the grid)
-        for tc, width in zip(tr.tc_lst, columns, strict=True):
-            tc.width = Mm(width)
+    _widths(table, columns)
     rows = table.rows
     last = len(columns) - 1
     labels = spec["labels"]
@@ -170,11 +175,7 @@ def _appendix(template: DocxTemplate, spec: dict, settings: dict):
     table = subdoc.add_table(rows=1 + len(spec["rows"]), cols=len(widths))
     table.autofit = False
     _borders(table)
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Mm(width)
-    for tr in table._tbl.tr_lst:
-        for tc, width in zip(tr.tc_lst, widths, strict=True):
-            tc.width = Mm(width)
+    _widths(table, widths)
     header = table.rows[0]
     for cell, title in zip(header.cells, spec["columns"], strict=True):
         _write(cell, title, size, bold=True)
