@@ -245,9 +245,15 @@ def check_evidence_entries(context: Context) -> Iterator[Finding]:
 
 def check_evidence_counts(context: Context) -> Iterator[Finding]:
     """With a register, every count of the table equals the number of its entries."""
-    if not isinstance(context.data.get("evidence"), list):
+    evidence = context.data.get("evidence")
+    if not isinstance(evidence, list):
         return
-    listed = Counter((e.get("region"), e.get("category")) for _index, e in _register(context))
+    known = [(e.get("region"), e.get("category")) for e in evidence if isinstance(e, dict)]
+    if len(known) != len(evidence) or not all(
+            isinstance(r, str) and isinstance(c, str) and context.reference.region(r)
+            and context.reference.category(c) for r, c in known):
+        return  # a malformed entry is the schema's to report; counting the rest would mislead
+    listed = Counter(known)
     first_entry = {}
     for index, entry in _register(context):
         first_entry.setdefault((entry.get("region"), entry.get("category")), index)
@@ -262,12 +268,11 @@ def check_evidence_counts(context: Context) -> Iterator[Finding]:
                                       expected=entries, found=stated)
     # entries for a region the table has no row for
     for (code, category), entries in listed.items():
-        if context.reference.region(code) and context.reference.category(category):
-            path = ("evidence", first_entry[code, category], "region")
-            yield context.finding("evidence-mismatch", path, expected=entries, found=0,
-                                  **path_names(context.reference,
-                                               ("regions", code, "violations", category),
-                                               context.period))
+        path = ("evidence", first_entry[code, category], "region")
+        yield context.finding("evidence-mismatch", path, expected=entries, found=0,
+                              **path_names(context.reference,
+                                           ("regions", code, "violations", category),
+                                           context.period))
 
 
 CHECKS = (check_file_name, check_region_set, check_row_totals, check_summary, check_bounds,

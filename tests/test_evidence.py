@@ -47,6 +47,16 @@ def test_an_entry_for_a_region_without_a_row(validate_text) -> None:
                                "register lists 1")
 
 
+@pytest.mark.parametrize(("value", "code"), [
+    ("[]", "wrong-type"),            # found by hypothesis: once an unhandled exception
+    ("almaty", "invalid-value"),     # no such region code
+])
+def test_a_malformed_entry_is_reported_once(validate_text, value, code) -> None:
+    text = WITH_REGISTER.read_text(encoding="utf-8").replace(
+        "  - region: almaty-city\n", f"  - region: {value}\n", 1)
+    assert _codes(validate_text(text)) == [[code, "$.evidence[0].region"]]
+
+
 @pytest.mark.parametrize(("seen", "valid"), [
     ("2020-08-01", True), ("2020-08-31", True), ("2020-07-31", False),
     ("2020-09-01", False), ("2020-08-32", False), ("2020-02-30", False)])

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hearings.findings import KINDS
 from hearings.load import parse
 
-from .conftest import AUGUST
+from .conftest import AUGUST, ROOT
 
 AUGUST_TEXT = AUGUST.read_text(encoding="utf-8")
 AUGUST_DATA = parse(AUGUST_TEXT, "2020-08.yaml").data
@@ -61,6 +61,9 @@ def _paths(data, path=()):
 
 
 PATHS = list(_paths(AUGUST_DATA))[1:]
+REGISTER_DATA = parse((ROOT / "tests" / "evidence" / "2020-08.yaml").read_text(encoding="utf-8"),
+                      "2020-08.yaml").data
+REGISTER_PATHS = [p for p in _paths(REGISTER_DATA) if p[:1] == ("evidence",)][1:]
 
 
 def _mutated(data, path, action, value):
@@ -91,6 +94,20 @@ def test_arbitrary_mutations_of_august(validate_text, mutations) -> None:
             data = _mutated(data, path, action, value)
         except (KeyError, IndexError, TypeError):
             continue  # an earlier mutation removed the path
+    _settled(validate_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(REGISTER_PATHS),
+                          st.sampled_from(["delete", "replace", "add"]), values),
+                min_size=1, max_size=3))
+def test_arbitrary_mutations_of_an_evidence_register(validate_text, mutations) -> None:
+    data = REGISTER_DATA
+    for path, action, value in mutations:
+        try:
+            data = _mutated(data, path, action, value)
+        except (KeyError, IndexError, TypeError):
+            continue
     _settled(validate_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
 
 
