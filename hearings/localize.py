@@ -72,9 +72,11 @@ def table(month: Month, reference: Reference, lang: str, words: dict) -> dict:
     """The table's texts: headers from the reference data, rows in reference order."""
     labels = words["table"]
     phrase = {"month": month_name(month, lang), "year": month.period.year}
+    titles = {group.code: group.title[lang] for group in reference.groups}
     return {
         "labels": labels,
-        "placed": [reference.groups[0].title[lang], reference.groups[1].title[lang]],
+        # the placed columns are named like the groups: Объявления, Протоколы
+        "placed": [titles["announcements"], titles["protocols"]],
         "groups": [(g.title[lang], sum(1 for c in month.categories if c.group == g.code))
                    for g in reference.groups],
         "categories": [c.header[lang] for c in month.categories],

@@ -74,10 +74,14 @@ class Month:
             total=_add(r.total for r in self.rows),
         )
 
+    def group_columns(self, group: str) -> list[int]:
+        """The positions of a group's categories among the counts."""
+        return [i for i, category in enumerate(self.categories) if category.group == group]
+
     def group_total(self, group: str) -> int:
         """Violations of one group (by announcements or by protocols), all regions."""
         totals = self.totals.counts
-        return sum(n for n, c in zip(totals, self.categories, strict=True) if c.group == group)
+        return sum(totals[i] for i in self.group_columns(group))
 
     def findings(self, category: Category) -> list[tuple[Region, int]]:
         """The regions with violations of a category and their counts, in row order."""

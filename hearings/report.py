@@ -94,9 +94,7 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False,
                      settings, lang, month.period.last_day)
         for lang in LANGUAGES}
     # both languages state the same figures, and the summary agrees with the table
-    groups = [[i for i, c in enumerate(month.categories) if c.group == g.code]
-              for g in ref.groups]
-    check_parity(documents, groups)
+    check_parity(documents, [month.group_columns(group.code) for group in ref.groups])
     # plan every file before writing any
     folder = reports_dir / str(month.period)
     plan = {folder / f"{month.period}-{lang}.docx": content

@@ -83,18 +83,22 @@ def _mutated(data, path, action, value):
     return data
 
 
-@SETTINGS
-@given(st.lists(st.tuples(st.sampled_from(PATHS),
-                          st.sampled_from(["delete", "replace", "add"]), values),
-                min_size=1, max_size=3))
-def test_arbitrary_mutations_of_august(validate_text, mutations) -> None:
-    data = AUGUST_DATA
+def _all_mutated(data, mutations) -> str:
+    """The data with each mutation applied in turn, as YAML text."""
     for path, action, value in mutations:
         try:
             data = _mutated(data, path, action, value)
         except (KeyError, IndexError, TypeError):
             continue  # an earlier mutation removed the path
-    _settled(validate_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(PATHS),
+                          st.sampled_from(["delete", "replace", "add"]), values),
+                min_size=1, max_size=3))
+def test_arbitrary_mutations_of_august(validate_text, mutations) -> None:
+    _settled(validate_text(_all_mutated(AUGUST_DATA, mutations)))
 
 
 @SETTINGS
@@ -102,13 +106,7 @@ def test_arbitrary_mutations_of_august(validate_text, mutations) -> None:
                           st.sampled_from(["delete", "replace", "add"]), values),
                 min_size=1, max_size=3))
 def test_arbitrary_mutations_of_an_evidence_register(validate_text, mutations) -> None:
-    data = REGISTER_DATA
-    for path, action, value in mutations:
-        try:
-            data = _mutated(data, path, action, value)
-        except (KeyError, IndexError, TypeError):
-            continue
-    _settled(validate_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
+    _settled(validate_text(_all_mutated(REGISTER_DATA, mutations)))
 
 
 @SETTINGS
