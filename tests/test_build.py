@@ -317,3 +317,15 @@ def test_report_module_plans_before_writing(tmp_path) -> None:
         report.build(SIGNED, tmp_path)
     # the Russian report, new, was not written either: refusals come before any write
     assert sorted(p.name for p in folder.iterdir()) == ["2020-08-kk.docx"]
+
+
+def test_a_failed_conversion_is_a_clear_message_and_writes_nothing(tmp_path,
+                                                                   monkeypatch) -> None:
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: "/usr/bin/soffice")
+    monkeypatch.setattr(pdf.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(
+        a[0], 1, stdout="", stderr="Error: source file could not be loaded"))
+    result = _build(tmp_path, "--pdf")
+    assert result.exit_code == 1
+    assert ("LibreOffice did not convert 2020-08-ru.docx (exit 1): Error: source file could "
+            "not be loaded") in result.output
+    assert not any(tmp_path.iterdir())
