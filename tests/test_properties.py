@@ -72,6 +72,8 @@ def _mutated(data, path, action, value):
     parent = data
     for step in path[:-1]:
         parent = parent[step]
+    if not isinstance(parent, (dict, list)):
+        raise TypeError(f"{path[:-1]} is no longer a mapping or a list")
     if action == "delete":
         del parent[path[-1]]
     elif action == "replace":
@@ -91,6 +93,13 @@ def _all_mutated(data, mutations) -> str:
         except (KeyError, IndexError, TypeError):
             continue  # an earlier mutation removed the path
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def test_a_mutation_below_a_replaced_item_is_skipped() -> None:
+    # found by hypothesis: the first mutation makes the second one's parent a null
+    text = _all_mutated(REGISTER_DATA, [(("evidence", 0), "replace", None),
+                                        (("evidence", 0, "region"), "add", None)])
+    assert yaml.safe_load(text)["evidence"][0] is None
 
 
 @SETTINGS
