@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # Regenerate the README's pictures: the first page of each report, from its PDF.
-# Needs LibreOffice and poppler-utils (pdftoppm). Uses the build-test copy of August 2020,
-# whose signatory and executor are test entries.
+# Needs LibreOffice and poppler-utils (pdftoppm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
-python build.py build tests/signed/2020-08.yaml --reports "$out" --pdf >/dev/null
+python build.py build data/2020-08.yaml --reports "$out" --pdf >/dev/null
 for lang in ru kk; do
     pdftoppm -png -r 70 -f 1 -l 1 -singlefile "$out/2020-08/2020-08-$lang.pdf" "docs/2020-08-$lang-page1"
 done

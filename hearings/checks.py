@@ -197,11 +197,12 @@ def check_scripts(context: Context) -> Iterator[Finding]:
 
 
 def check_ready_to_sign(context: Context) -> Iterator[Finding]:
-    """A report is built only when it can be signed: it names its signatory and executor."""
-    for key, missing in (("signatory", N_("signatory")), ("executor", N_("executor"))):
+    """A report can be signed when its file names the signatory and the executor."""
+    for key, missing, part in (("signatory", N_("signatory"), N_("signature block")),
+                               ("executor", N_("executor"), N_("executor's line"))):
         if key not in context.data:
             yield context.finding("not-ready-to-sign", (key,),
-                                  params={"key": key, "missing": _(missing)})
+                                  params={"key": key, "missing": _(missing), "part": _(part)})
 
 
 def _register(context: Context) -> list[tuple[int, dict]]:

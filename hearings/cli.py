@@ -59,7 +59,10 @@ def validate(files: tuple[Path, ...], output_format: str, strict: bool) -> None:
               help="Replace reports whose content changed; the previous files are kept.")
 @click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("reports"), show_default=True, help="Where reports are written.")
-def build(data_file: Path | None, pdf: bool, force: bool, reports_dir: Path) -> None:
+@click.option("--strict", is_flag=True,
+              help="Write nothing when the file has warnings, a missing signatory among them.")
+def build(data_file: Path | None, pdf: bool, force: bool, reports_dir: Path,
+          strict: bool) -> None:
     """Build the Russian and Kazakh reports of a month (default: the newest in data/)."""
     from .exceptions import HearingsError
     from .output import as_text
@@ -72,11 +75,11 @@ def build(data_file: Path | None, pdf: bool, force: bool, reports_dir: Path) -> 
             raise click.UsageError(_("no monthly file given and none in data/"))
         data_file = files[-1]
     try:
-        outcome = build_reports(data_file, reports_dir, force=force, pdf=pdf)
+        outcome = build_reports(data_file, reports_dir, force=force, pdf=pdf, strict=strict)
     except HearingsError as err:
         raise click.ClickException(str(err)) from err
-    click.echo(as_text([outcome.report], strict=False))
-    if outcome.report.errors:
+    click.echo(as_text([outcome.report], strict=strict))
+    if not outcome.report.valid(strict):
         click.echo(_("nothing was written"), err=True)
         sys.exit(1)
     for note in outcome.notes:
@@ -128,8 +131,8 @@ def new(period, data_dir: Path) -> None:
         click.echo(_("{path}: created; signatory and executor carried over from {source}")
                    .format(path=path, source=source))
     else:
-        click.echo(_("{path}: created; add the signatory and executor before building")
-                   .format(path=path))
+        click.echo(_("{path}: created; add the signatory and executor before the reports are "
+                     "signed").format(path=path))
 
 
 @main.command()

@@ -70,11 +70,11 @@ KINDS: dict[str, Kind] = {
         "{found} is not a well-formed web address (http or https)")),
     "evidence-date-outside-month": Kind(ERROR, N_(
         "{found} is not a day of the report's month {period}")),
-    # before building: what a report needs to be signed
-    "not-ready-to-sign": Kind(ERROR, N_(
-        "the file names no {missing}; add `{key}:` (see README) before building a report to be "
-        "signed")),
     # warnings
+    # found by build: the reports are written, but lack what a signed report has
+    "not-ready-to-sign": Kind(WARNING, N_(
+        "the file names no {missing}: the reports have no {part} until `{key}:` is added (see "
+        "README)")),
     "count-exceeds-placed": Kind(WARNING, N_(
         "{region} › {category}: the count is {found}, more than {bound} ({expected})")),
     "count-without-placed": Kind(WARNING, N_(

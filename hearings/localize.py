@@ -145,7 +145,8 @@ def document_context(month: Month, reference: Reference, settings: dict, lang: s
         "appendix": appendix(month, reference, lang, words),
         "narrative": narrative(month, lang),
         "closing": [_sentence(paragraph[lang]) for paragraph in month.closing],
-        "signatory": {key: month.signatory[key][lang] for key in ("position", "name")},
-        "executor": words["executor"].format(name=month.executor["name"][lang],
-                                             phone=month.executor["phone"]),
+        "signatory": month.signatory and {key: month.signatory[key][lang]
+                                           for key in ("position", "name")},
+        "executor": month.executor and words["executor"].format(
+            name=month.executor["name"][lang], phone=month.executor["phone"]),
     }

@@ -86,7 +86,7 @@ def month_text(period: Period, people: dict) -> str:
                  "month).\n")
         text += yaml.safe_dump(people, allow_unicode=True, sort_keys=False, width=100)
     else:
-        text += ("\n# Before building, name who signs and who prepared the report:\n"
+        text += ("\n# Before the reports are signed, name who signs and who prepared them:\n"
                  "# signatory:\n#   position: {ru: ..., kk: ...}\n#   name: {ru: ..., kk: ...}\n"
                  "# executor:\n#   name: {ru: ..., kk: ...}\n#   phone: +7 ...\n")
     return text

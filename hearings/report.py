@@ -67,26 +67,27 @@ def _refuse_replacing(statuses: dict[Path, str], force: bool) -> None:
                 files=", ".join(str(p) for p in blocked)))
 
 
-def build(data_file: Path, reports_dir: Path, *, force: bool = False,
-          pdf: bool = False) -> Outcome:
-    """Write reports/<period>/<period>-<lang>.docx (and .pdf) for a valid, signable file.
+def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool = False,
+          strict: bool = False) -> Outcome:
+    """Write reports/<period>/<period>-<lang>.docx (and .pdf) for a valid file.
 
-    Nothing is written when the file is invalid, when a report exists with other content
-    and force is not given, or when PDF conversion fails.
+    A file that names no signatory or executor gives reports without the signature block or
+    the executor's line, and a warning. Nothing is written when the file is invalid (with
+    strict, when it has warnings), when a report exists with other content and force is not
+    given, or when PDF conversion fails.
     """
     # validate, and check the file names who signs
     report, context = check_file(data_file)
-    if report.errors:
+    if not report.errors:
+        report = FileReport(report.file, report.findings + list(check_ready_to_sign(context)),
+                            report.figures)
+    if not report.valid(strict):
         return Outcome(report)
-    data = context.data
-    ready = list(check_ready_to_sign(context))
-    if ready:
-        return Outcome(FileReport(report.file, ready))
     if pdf:
         libreoffice()  # fail before rendering when it is missing
     # model, words, documents
     ref, settings = reference(), document_settings()
-    month = month_from(data, ref)
+    month = month_from(context.data, ref)
     before, note = previous_month(data_file, month)
     documents = {
         lang: render(document_context(month, ref, settings, lang, before),

@@ -141,7 +141,8 @@ def monthly_schema(reference: Reference) -> dict:
                 },
             },
             "signatory": {
-                "description": "Who signs the report; `build` requires it.",
+                "description": "Who signs the report; without it the reports have no signature "
+                               "block and `build` warns.",
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["position", "name"],
@@ -151,8 +152,8 @@ def monthly_schema(reference: Reference) -> dict:
                 },
             },
             "executor": {
-                "description": "Who prepared the report, for the executor's line; `build` "
-                               "requires it.",
+                "description": "Who prepared the report, for the executor's line; without it the "
+                               "reports have none and `build` warns.",
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["name", "phone"],

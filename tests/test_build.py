@@ -66,13 +66,24 @@ def built(tmp_path_factory) -> dict[str, bytes]:
             for lang in ("ru", "kk")}
 
 
+@pytest.fixture(scope="module")
+def august(tmp_path_factory) -> dict[str, bytes]:
+    """The reports of data/2020-08.yaml itself, which names no signatory or executor."""
+    out = tmp_path_factory.mktemp("reports")
+    result = _build(out, data=AUGUST)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("warning [not-ready-to-sign]") == 2
+    return {lang: (out / "2020-08" / f"2020-08-{lang}.docx").read_bytes()
+            for lang in ("ru", "kk")}
+
+
 def _rows(data: bytes) -> list[list[str]]:
     document = Document(io.BytesIO(data))
     return [[c.text for c in row.cells] for row in document.tables[0].rows]
 
 
-def test_the_russian_table_is_the_source_table(built) -> None:
-    rows = _rows(built["ru"])
+def test_the_russian_table_is_the_source_table(august) -> None:
+    rows = _rows(august["ru"])
     assert len(rows) == 3 + 17 + 1
     for number, (cells, source) in enumerate(zip(rows[3:20], SOURCE_RU, strict=True), 1):
         expected = [str(number), source[0], *("–" if v is None else str(v) for v in source[1:])]
@@ -81,8 +92,8 @@ def test_the_russian_table_is_the_source_table(built) -> None:
                             "5", "3", "10", "20", "43"]
 
 
-def test_the_kazakh_table_has_the_same_figures_and_the_lost_column(built) -> None:
-    ru, kk = _rows(built["ru"]), _rows(built["kk"])
+def test_the_kazakh_table_has_the_same_figures_and_the_lost_column(august) -> None:
+    ru, kk = _rows(august["ru"]), _rows(august["kk"])
     assert [row[2:] for row in kk[3:]] == [row[2:] for row in ru[3:]]
     assert [row[1] for row in kk[3:20]] == KK_NAMES
     assert kk[2][4:12] == [c.header["kk"] for c in reference().categories]
@@ -132,11 +143,12 @@ def test_templates_have_the_same_structure() -> None:
 
 
 @pytest.mark.skipif(shutil.which("openxml-audit") is None, reason="openxml-audit not installed")
-def test_documents_and_templates_pass_openxml_audit(built, tmp_path) -> None:
+def test_documents_and_templates_pass_openxml_audit(built, august, tmp_path) -> None:
     files = [TEMPLATES / "ru" / "report.docx", TEMPLATES / "kk" / "report.docx"]
-    for lang, data in built.items():
-        files.append(tmp_path / f"{lang}.docx")
-        files[-1].write_bytes(data)
+    for name, documents in (("signed", built), ("august", august)):
+        for lang, data in documents.items():
+            files.append(tmp_path / f"{name}-{lang}.docx")
+            files[-1].write_bytes(data)
     for path in files:
         result = subprocess.run(["openxml-audit", "-m", "0", str(path)],
                                 capture_output=True, text=True, check=False)
@@ -153,12 +165,37 @@ def test_invalid_data_writes_nothing(tmp_path) -> None:
     assert not any(tmp_path.iterdir())
 
 
-def test_a_file_without_signatory_is_not_built(tmp_path) -> None:
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_without_signatory_and_executor_their_lines_are_left_out(august, built, lang) -> None:
+    # the signed copy's text up to its signature block, and nothing in their place
+    signed = full_text(built[lang])
+    assert full_text(august[lang]) == signed[:signed.index("\n\n\n") + 1]
+    assert len(Document(io.BytesIO(august[lang])).tables) == 1  # the signature block is one
+
+
+def test_missing_signatory_and_executor_are_named_with_their_place(tmp_path) -> None:
     result = _build(tmp_path, data=AUGUST)
+    lines = result.output.splitlines()
+    assert lines[:2] == [
+        f"{AUGUST}:8:1: warning [not-ready-to-sign] the file names no signatory: the "
+        "reports have no signature block until `signatory:` is added (see README) ($.signatory)",
+        f"{AUGUST}:8:1: warning [not-ready-to-sign] the file names no executor: the "
+        "reports have no executor's line until `executor:` is added (see README) ($.executor)"]
+
+
+def test_strict_build_of_a_file_without_signatory_writes_nothing(tmp_path) -> None:
+    result = _build(tmp_path, "--strict", data=AUGUST)
     assert result.exit_code == 1
     assert "[not-ready-to-sign] the file names no signatory" in result.output
-    assert "[not-ready-to-sign] the file names no executor" in result.output
+    assert "nothing was written" in result.output
     assert not any(tmp_path.iterdir())
+
+
+def test_strict_build_of_a_signed_file_writes_both(tmp_path) -> None:
+    result = _build(tmp_path, "--strict")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "2020-08").iterdir()) == [
+        "2020-08-kk.docx", "2020-08-ru.docx"]
 
 
 def _month(text_change=None):

@@ -61,7 +61,7 @@ def test_without_people_before_it_says_what_to_add(data_dir) -> None:
     shutil.copy(AUGUST, data_dir / "2020-08.yaml")
     result = _new("2020-09")
     assert result.exit_code == 0
-    assert "add the signatory and executor before building" in result.output
+    assert "add the signatory and executor before the reports are signed" in result.output
     assert "signatory" not in load(data_dir / "2020-09.yaml").data
 
 
