@@ -42,6 +42,7 @@ def jinja_environment() -> jinja2.Environment:
 
 # Property elements must stand in schema order: each is inserted before those that follow it.
 _FOLLOWERS = {
+    "w:rPr": ("w:sectPr", "w:pPrChange"),
     "w:tblBorders": ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
                      "w:tblDescription", "w:tblPrChange"),
     "w:tblLayout": ("w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
@@ -196,10 +197,13 @@ def _appendix(template: DocxTemplate, spec: dict, settings: dict):
 
 
 def _spacer(subdoc) -> None:
-    """A thin empty line between the table and the text around it."""
+    """A thin (6 pt) empty line between the table and the text around it."""
     paragraph = subdoc.add_paragraph()
     paragraph.paragraph_format.space_after = Pt(0)
-    paragraph.add_run().font.size = Pt(6)
+    mark, size = OxmlElement("w:rPr"), OxmlElement("w:sz")  # an empty line is as high as its
+    size.set(qn("w:val"), "12")                               # paragraph mark: 12 half-points
+    mark.append(size)
+    _set(paragraph._p.get_or_add_pPr(), "w:rPr", mark)
 
 
 def _apply_settings(document, settings: dict, lang: str) -> None:

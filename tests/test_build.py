@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from docx import Document
+from docx.oxml.ns import qn
 
 from hearings import pdf, report
 from hearings.cli import main
@@ -132,6 +133,16 @@ def test_two_builds_give_identical_bytes(built, tmp_path) -> None:
     assert _build(tmp_path).exit_code == 0
     for lang in ("ru", "kk"):
         assert (tmp_path / "2020-08" / f"2020-08-{lang}.docx").read_bytes() == built[lang]
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_the_table_stands_between_thin_empty_lines(built, lang) -> None:
+    # an empty line is as high as its paragraph mark: 6 pt, not the body's 14 pt
+    body = Document(io.BytesIO(built[lang])).element.body
+    table = body.find(qn("w:tbl"))
+    for line in (table.getprevious(), table.getnext()):
+        assert line.tag == qn("w:p") and not "".join(line.itertext())
+        assert line.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn('w:sz')}").get(qn("w:val")) == "12"
 
 
 def test_templates_have_the_same_structure() -> None:
