@@ -225,6 +225,17 @@ def _render(month, lang="ru", template=None):
                   lang, month.period.last_day, template)
 
 
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_a_signatory_without_executor_gives_the_signature_block_alone(lang) -> None:
+    def change(data):
+        del data["executor"]
+
+    signed = full_text(_render(_month(), lang=lang)).rstrip("\n").split("\n")
+    text = full_text(_render(_month(change), lang=lang)).rstrip("\n").split("\n")
+    assert signed[-1].startswith(("Исп.: ", "Орынд.: "))
+    assert text == signed[:-1]  # the signature block stays, the executor's line goes
+
+
 def test_text_is_escaped_not_interpreted() -> None:
     tricky = 'A & B <b>bold</b> "quoted" \'single\' {{ title }} {% if x %}'
 
