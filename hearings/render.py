@@ -200,8 +200,9 @@ def _spacer(subdoc) -> None:
     """A thin (6 pt) empty line between the table and the text around it."""
     paragraph = subdoc.add_paragraph()
     paragraph.paragraph_format.space_after = Pt(0)
-    mark, size = OxmlElement("w:rPr"), OxmlElement("w:sz")  # an empty line is as high as its
-    size.set(qn("w:val"), "12")                               # paragraph mark: 12 half-points
+    # an empty line is as high as its paragraph mark: 12 half-points
+    mark, size = OxmlElement("w:rPr"), OxmlElement("w:sz")
+    size.set(qn("w:val"), "12")
     mark.append(size)
     _set(paragraph._p.get_or_add_pPr(), "w:rPr", mark)
 

@@ -102,18 +102,21 @@ def test_a_mutation_below_a_replaced_item_is_skipped() -> None:
     assert yaml.safe_load(text)["evidence"][0] is None
 
 
+def _mutations(paths):
+    """One to three mutations, each at one of the paths."""
+    return st.lists(st.tuples(st.sampled_from(paths),
+                              st.sampled_from(["delete", "replace", "add"]), values),
+                    min_size=1, max_size=3)
+
+
 @SETTINGS
-@given(st.lists(st.tuples(st.sampled_from(PATHS),
-                          st.sampled_from(["delete", "replace", "add"]), values),
-                min_size=1, max_size=3))
+@given(_mutations(PATHS))
 def test_arbitrary_mutations_of_august(validate_text, mutations) -> None:
     _settled(validate_text(_all_mutated(AUGUST_DATA, mutations)))
 
 
 @SETTINGS
-@given(st.lists(st.tuples(st.sampled_from(REGISTER_PATHS),
-                          st.sampled_from(["delete", "replace", "add"]), values),
-                min_size=1, max_size=3))
+@given(_mutations(REGISTER_PATHS))
 def test_arbitrary_mutations_of_an_evidence_register(validate_text, mutations) -> None:
     _settled(validate_text(_all_mutated(REGISTER_DATA, mutations)))
 
