@@ -29,6 +29,10 @@ _SCALARS = {
 _COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 # A monthly file nests five levels deep; far deeper input is refused, not slowly walked.
 MAX_DEPTH = 64
+# libyaml 0.2.6 (in PyYAML's wheels since 6.0.3) has a nesting limit of its own, 1000 levels,
+# which its scanner can reach before the loader sees a single event (flow collections are
+# scanned ahead). Its error says only this, so it is recognised by these words.
+_LIBYAML_NESTING = "maximum nesting depth"
 
 # What YAML 1.1 lets stand in a stream: tab, line breaks, printable characters.
 _BAD_CHARACTER = re.compile(
@@ -225,6 +229,8 @@ def parse(text: str, file: str) -> Document:
         document.data = _build(yaml.parse(text, Loader=_Loader), document)
     except yaml.MarkedYAMLError as err:
         mark = _mark(err.problem_mark) if err.problem_mark else Mark(1, 1)
+        if _LIBYAML_NESTING in (err.problem or ""):
+            raise LoadError("nesting-too-deep", mark, limit=MAX_DEPTH) from err
         problem = err.problem or str(err)
         if err.context and err.context_mark:
             problem += f" ({err.context} on line {err.context_mark.line + 1})"

@@ -5,8 +5,15 @@ from __future__ import annotations
 import codecs
 
 import pytest
+import yaml
 
-from hearings.load import LoadError, Mark, decode, load, parse
+try:
+    from yaml import _yaml
+except ImportError:  # PyYAML built without libyaml
+    _yaml = None
+
+from hearings import load as load_module
+from hearings.load import MAX_DEPTH, LoadError, Mark, decode, load, parse
 
 
 def _error(text: str) -> LoadError:
@@ -51,10 +58,45 @@ def test_alias_bomb_is_refused_at_the_first_alias() -> None:
     assert (error.code, error.mark) == ("alias-not-allowed", Mark(2, 8))
 
 
-def test_deep_nesting_is_refused_early() -> None:
-    depth = 100_000
-    error = _error("[" * depth + "]" * depth)
-    assert (error.code, error.mark) == ("nesting-too-deep", Mark(1, 65))
+@pytest.fixture(params=["libyaml as installed", "libyaml without a limit", "pure Python"])
+def yaml_layer(request, monkeypatch):
+    """Each YAML layer the project may meet: PyYAML 6.0.3+ and older, with and without libyaml."""
+    if request.param == "pure Python":
+        monkeypatch.setattr(load_module, "_Loader", yaml.SafeLoader)
+        yield
+        return
+    if _yaml is None:
+        pytest.skip("PyYAML without libyaml")
+    monkeypatch.setattr(load_module, "_Loader", yaml.CSafeLoader)
+    lift = request.param == "libyaml without a limit" and hasattr(_yaml, "_set_max_nest_level")
+    before = _yaml._get_max_nest_level() if lift else None
+    if lift:
+        # PyYAML 6.0.3+ bundles libyaml 0.2.6, which stops at 1000 levels; lift its limit to
+        # behave as the libyaml of PyYAML 6.0.2 and earlier.
+        _yaml._set_max_nest_level(2**31 - 1)
+    yield
+    if lift:
+        _yaml._set_max_nest_level(before)
+
+
+# Each shape of nesting, 100 000 levels deep (indentation: 3 000), and where level k opens.
+NESTINGS = {
+    "flow sequences": ("[" * 100_000 + "]" * 100_000, lambda k: Mark(1, k)),
+    "flow mappings": ("{a: " * 100_000 + "b" + "}" * 100_000, lambda k: Mark(1, 4 * k - 3)),
+    "block sequences": ("- " * 100_000 + "a", lambda k: Mark(1, 2 * k - 1)),
+    "block mappings": ("".join(" " * i + "a:\n" for i in range(3_000)), lambda k: Mark(k, k)),
+}
+
+
+@pytest.mark.parametrize("shape", NESTINGS)
+def test_deep_nesting_is_one_finding_at_the_level_that_stopped_it(shape, yaml_layer) -> None:
+    text, level = NESTINGS[shape]
+    error = _error(text)
+    # The loader stops at level 65; libyaml 0.2.6 may stop first, at level 1001, while it
+    # scans a flow collection ahead. Either way one finding, placed, long before the end.
+    assert error.code == "nesting-too-deep"
+    assert error.mark in {level(MAX_DEPTH + 1), level(1001)}
+    assert error.params == {"limit": MAX_DEPTH}
 
 
 def test_utf8_byte_order_mark_is_accepted() -> None:
