@@ -63,6 +63,12 @@ def test_every_direct_requirement_is_pinned_within_its_range(lock, extras) -> No
                 f"{lock} pins {name}=={version}, outside {requirement}")
 
 
+def test_the_build_backend_is_locked_as_pyproject_requires_it() -> None:
+    listed = (LOCKS / "build.in").read_text(encoding="utf-8").splitlines()
+    assert [line for line in listed if line and not line.startswith("#")] == \
+        PROJECT["build-system"]["requires"]
+
+
 def test_the_tool_runs_on_the_same_versions_it_is_tested_with() -> None:
     tested = _pins("test.txt")
     for name, versions in _pins("main.txt").items():
