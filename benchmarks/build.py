@@ -24,6 +24,7 @@ from docxtpl import DocxTemplate
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from hearings.facts import facts  # noqa: E402
 from hearings.load import load  # noqa: E402
 from hearings.localize import document_context, table  # noqa: E402
 from hearings.model import month_from  # noqa: E402
@@ -50,8 +51,7 @@ def bare_docxtpl() -> None:
     month = month_from(load(SIGNED).data, ref)
     for lang in LANGUAGES:
         template = DocxTemplate(TEMPLATES / lang / "report.docx")
-        context = document_context(month, ref, settings, lang)
-        context["ministry"] = settings["languages"][lang]["author"]
+        context = document_context(month, ref, facts().for_month(month.period), settings, lang)
         context["table"] = _table(template, table(month, ref, lang,
                                                   settings["languages"][lang]), settings)
         template.render(context)

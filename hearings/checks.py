@@ -11,7 +11,8 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .context import NOT_ASSESSED, Context, is_count, path_names
+from .context import NOT_ASSESSED, Context, category_name, is_count, path_names
+from .facts import FACTS_FILE, facts
 from .findings import Finding
 from .i18n import N_, _
 
@@ -196,6 +197,46 @@ def check_scripts(context: Context) -> Iterator[Finding]:
                                       params={"word": word, "latin": latin})
 
 
+def category_totals(context: Context) -> dict[str, int | None]:
+    """Each category's findings over all regions; None where a count is malformed."""
+    rows = [_violations(row) for row in context.regions().values()]
+    return {category.code: _sum(row.get(category.code, 0) for row in rows)
+            for category in context.reference.categories}
+
+
+def check_observations(context: Context) -> Iterator[Finding]:
+    """An observation placed after a category's paragraph needs findings in that category:
+    without them it would follow another category's paragraph and read as about that one."""
+    observations = context.data.get("observations")
+    if not isinstance(observations, list):
+        return
+    totals = category_totals(context)
+    for index, observation in enumerate(observations):
+        code = observation.get("category") if isinstance(observation, dict) else None
+        if isinstance(code, str) and totals.get(code) == 0:
+            yield context.finding("observation-without-findings",
+                                  ("observations", index, "category"),
+                                  category=category_name(context.reference, code))
+
+
+def check_facts(context: Context) -> Iterator[Finding]:
+    """The facts the month's reports state (ministry, Rules, departments, clauses) are known
+    for its last day; one the reference data lacks is never borrowed from another period."""
+    period = context.period
+    if period is None:
+        return
+    month = facts().for_month(period)
+    totals = category_totals(context)
+    with_findings = [c for c in context.reference.categories if totals.get(c.code)]
+    file = "/".join(FACTS_FILE.parts[-3:])  # hearings/reference/facts.yaml
+    for gap in month.gaps + month.clause_gaps(with_findings):
+        names = "; ".join(category_name(context.reference, c.code) for c in gap.categories)
+        yield context.finding(
+            "fact-left-out" if gap.left_out else "fact-unknown", ("period",),
+            params={"fact": _(gap.fact).format(edition=gap.edition, categories=names),
+                    "day": month.day, "period": str(period), "file": file})
+
+
 def check_ready_to_sign(context: Context) -> Iterator[Finding]:
     """A report can be signed when its file names the signatory and the executor."""
     for key, missing, part in (("signatory", N_("signatory"), N_("signature block")),
@@ -277,4 +318,5 @@ def check_evidence_counts(context: Context) -> Iterator[Finding]:
 
 
 CHECKS = (check_file_name, check_region_set, check_row_totals, check_summary, check_bounds,
-          check_scripts, check_evidence_entries, check_evidence_counts)
+          check_scripts, check_evidence_entries, check_evidence_counts, check_observations,
+          check_facts)

@@ -19,20 +19,31 @@ def is_count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
+def _names_language() -> str:
+    """The language of region and category names in messages (Russian for English ones)."""
+    return "kk" if language() == "kk" else "ru"
+
+
+def category_name(reference: Reference, code: object) -> str | None:
+    """A category's column header in the message language, or None for an unknown code."""
+    category = reference.category(code) if isinstance(code, str) else None
+    return category.header[_names_language()] if category else None
+
+
 def path_names(reference: Reference, path: tuple, period: Period | None) -> dict:
     """The region and category a path like regions.akmola.violations.backdated names, in
     the message language (Russian names for English messages)."""
-    lang = "kk" if language() == "kk" else "ru"
+    lang = _names_language()
     names = {}
     if len(path) > 1 and path[0] == "regions" and isinstance(path[1], str):
         region = reference.region(path[1])
         if region is not None:
             forms = region.name(period) if period else region.names[-1]
             names["region"] = forms.forms[lang]["official"]
-        if len(path) > 3 and path[2] == "violations" and isinstance(path[3], str):
-            category = reference.category(path[3])
+        if len(path) > 3 and path[2] == "violations":
+            category = category_name(reference, path[3])
             if category is not None:
-                names["category"] = category.header[lang]
+                names["category"] = category
     return names
 
 

@@ -70,7 +70,18 @@ KINDS: dict[str, Kind] = {
         "{found} is not a well-formed web address (http or https)")),
     "evidence-date-outside-month": Kind(ERROR, N_(
         "{found} is not a day of the report's month {period}")),
+    "observation-without-findings": Kind(ERROR, N_(
+        "this observation belongs to a category without findings this month; its paragraph is "
+        "not printed, so the text would follow another category's: remove `category:` or the "
+        "observation")),
+    # the reference data: a fact the month's reports state, unknown for the month
+    "fact-unknown": Kind(ERROR, N_(
+        "on {day}, the last day of {period}, the reference data does not know {fact}; no reports "
+        "can be built until it is added to {file}")),
     # warnings
+    "fact-left-out": Kind(WARNING, N_(
+        "on {day}, the last day of {period}, the reference data does not know {fact}; the "
+        "reports leave it out until it is added to {file}")),
     # found by build: the reports are written, but lack what a signed report has
     "not-ready-to-sign": Kind(WARNING, N_(
         "the file names no {missing}: the reports have no {part} until `{key}:` is added (see "

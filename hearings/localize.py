@@ -6,8 +6,9 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from .facts import MonthFacts
 from .model import Month, Row
-from .reference import Reference, validity
+from .reference import Reference
 
 
 def month_name(month: Month, lang: str) -> str:
@@ -28,38 +29,40 @@ def number(value: int | None, words: dict) -> str:
     return format_decimal(value, locale=words["locale"])
 
 
-def rules(settings: dict, month: Month, lang: str) -> str:
-    """The Rules in force on the month's last day, as the introduction cites them."""
-    day = month.period.last_day
-    for entry in settings["rules"]:
-        if validity(entry).covers(day):
-            return entry[lang]
-    raise LookupError(f"no Rules in reference/document.yaml apply on {day}")
-
-
 def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def narrative(month: Month, lang: str) -> list[str]:
-    """A paragraph per category with findings, each followed by its observations."""
+def _regions(month: Month, found, facts: MonthFacts, lang: str, words: dict) -> str:
+    """"Акмолинская обл. (1), ВКО (2)"; a region whose own body is named comes last:
+    "...; а также на сайте Управления зеленой экономики г. Алматы (3)"."""
+    listed = ", ".join(f"{region.name(month.period).forms[lang]['list']} ({count})"
+                       for region, count in found if region.code not in facts.bodies)
+    bodies = ", ".join(f"{facts.bodies[region.code][lang]} ({count})"
+                       for region, count in found if region.code in facts.bodies)
+    if listed and bodies:
+        return words["also"].format(regions=listed, bodies=bodies)
+    return listed or bodies
+
+
+def narrative(month: Month, facts: MonthFacts, lang: str, words: dict) -> list[str]:
+    """A paragraph per category with findings, each followed by its observations, then the
+    observations of no category (validation refuses one whose category has no findings)."""
     paragraphs = []
-    placed = set()
     for category in month.categories:
         found = month.findings(category)
         if not found:
             continue
-        regions = ", ".join(f"{region.name(month.period).forms[lang]['list']} ({count})"
-                            for region, count in found)
-        clause = f" ({category.clause[lang]})" if category.clause else ""
-        paragraphs.append(f"{category.narrative[lang]}{clause}: {regions}.")
-        for observation in month.observations:
-            if observation.category == category.code:
-                paragraphs.append(_sentence(observation.text[lang]))
-                placed.add(id(observation))
-    # general observations, and any whose category had no findings this month
-    paragraphs.extend(_sentence(o.text[lang]) for o in month.observations
-                      if id(o) not in placed)
+        sentence = category.sentence_for(lang, sum(count for _, count in found), len(found))
+        clause = facts.clause(category)
+        text = (f"{sentence}{f' ({clause[lang]})' if clause else ''}: "
+                f"{_regions(month, found, facts, lang, words)}.")
+        if category.consequence:
+            text += f" {category.consequence[lang]}"
+        paragraphs.append(text)
+        paragraphs.extend(_sentence(o.text[lang]) for o in month.observations
+                          if o.category == category.code)
+    paragraphs.extend(_sentence(o.text[lang]) for o in month.observations if o.category is None)
     return paragraphs
 
 
@@ -92,17 +95,21 @@ def counted(count: int, forms: dict, lang: str) -> str:
 
 
 def comparison(month: Month, before: Month | None, lang: str, words: dict) -> str:
-    """How the violations in total changed since the previous month, or "" without one."""
+    """How the violations in total changed since the previous month, or "" without one; a
+    month without violations says so in words."""
     if before is None:
         return ""
     after_n, before_n = month.totals.total, before.totals.total
     delta = after_n - before_n
     change = (words["more"] if delta > 0 else words["fewer"] if delta < 0 else words["same"])
-    return words["comparison"].format(
+    case = ("both" if before_n and after_n else "none_after" if before_n
+            else "none_before" if after_n else "none")
+    forms = words["words"]["violations"]
+    return words["comparison"][case].format(
         before_month=month_name(before, lang), before_year=before.period.year,
-        before=number(before_n, words), before_word=counted(before_n, words["violations"], lang),
+        before=f"{number(before_n, words)} {counted(before_n, forms, lang)}",
         month=month_name(month, lang), year=month.period.year,
-        after=number(after_n, words), after_word=counted(after_n, words["violations"], lang),
+        after=f"{number(after_n, words)} {counted(after_n, forms, lang)}",
         change=change.format(delta=number(abs(delta), words)))
 
 
@@ -111,39 +118,45 @@ def appendix(month: Month, reference: Reference, lang: str, words: dict) -> dict
     if not month.evidence:
         return None
     phrase = {"month": month_name(month, lang), "year": month.period.year}
-    groups = {group.code: group.title[lang] for group in reference.groups}
     return {
         "title": words["appendix"]["title"].format(**phrase),
         "columns": words["appendix"]["columns"],
-        # "Протоколы: Отсутствует": a header is named with its group outside the table
         "rows": [[str(i), e.region.name(month.period).forms[lang]["list"],
-                  f"{groups[e.category.group]}: {e.category.header[lang]}", e.project, e.url,
+                  e.category.name[lang], e.project, e.url,
                   format_date(e.seen, "dd.MM.yyyy", locale=lang),
                   e.remark[lang] if e.remark else ""]
                  for i, e in enumerate(month.evidence, 1)],
     }
 
 
-def document_context(month: Month, reference: Reference, settings: dict, lang: str,
-                     before: Month | None = None) -> dict:
-    """Everything the language's template needs, as text."""
+def document_context(month: Month, reference: Reference, facts: MonthFacts, settings: dict,
+                     lang: str, before: Month | None = None) -> dict:
+    """Everything the language's template needs, as text; a fact the reference data does not
+    know for the month is left out (validation has said so)."""
     words = settings["languages"][lang]
     phrase = {"month": month_name(month, lang), "year": month.period.year}
     totals = month.totals
+    forms = words["words"]
+    groups = [(g, month.group_total(g.code)) for g in reference.groups]
     return {
         "title": words["title"].format(**phrase),
         "period": {"month": phrase["month"], "year": phrase["year"]},
-        "rules": rules(settings, month, lang),
+        "ministry": facts.ministry and facts.ministry[lang],
+        "rules": facts.rules and facts.rules.citation[lang],
+        "departments": facts.departments and facts.departments[lang],
         "summary": {
             "announcements": number(totals.announcements, words),
+            "announcements_word": counted(totals.announcements, forms["announcements"], lang),
             "protocols": number(totals.protocols, words),
+            "protocols_word": counted(totals.protocols, forms["protocols"], lang),
             "violations": number(totals.total, words),
-            "groups": [{"count": number(month.group_total(g.code), words), "by": g.by[lang]}
-                       for g in reference.groups],
+            "any": totals.total > 0,
+            "groups": [{"count": number(count, words), "found": count > 0, "by": g.by[lang]}
+                       for g, count in groups],
         },
         "comparison": comparison(month, before, lang, words),
         "appendix": appendix(month, reference, lang, words),
-        "narrative": narrative(month, lang),
+        "narrative": narrative(month, facts, lang, words),
         "closing": [_sentence(paragraph[lang]) for paragraph in month.closing],
         "signatory": month.signatory and {key: month.signatory[key][lang]
                                            for key in ("position", "name")},

@@ -53,18 +53,25 @@ def read_table(data) -> list[list[int | None]]:
 
 
 SUMMARY_STYLES = ("Summary Item", "Summary Total")
+# A summary line that says in words that there is nothing: "Нарушений не выявлено."
+SUMMARY_NONE_STYLES = ("Summary Item None", "Summary Total None")
 
 
 def read_summary(data) -> list[int | None]:
     """The figures the summary states, in order: announcements, protocols, violations, then
-    by group: the first figure of each paragraph in a summary style of the template."""
+    by group (only when there are violations): the first figure of each paragraph in a
+    summary style of the template, 0 for a paragraph in a "none" style."""
     document = _document(data)
-    styles = {style.style_id for style in document.styles if style.name in SUMMARY_STYLES}
+    styles = {style.style_id: style.name in SUMMARY_NONE_STYLES for style in document.styles
+              if style.name in SUMMARY_STYLES + SUMMARY_NONE_STYLES}
     figures = []
     for paragraph in document.paragraphs:
         if paragraph._p.style in styles:
             match = _NUMBER.search(paragraph.text)
-            figures.append(_figure(match.group()) if match else None)
+            if styles[paragraph._p.style]:
+                figures.append(None if match else 0)
+            else:
+                figures.append(_figure(match.group()) if match else None)
     return figures
 
 
@@ -85,8 +92,9 @@ def check_parity(documents: dict[str, bytes], group_columns: list[list[int]]) ->
                                   f"{first} {a[column]}, {lang} {b[column]}")
     for lang, table in tables.items():
         totals = table[-1]
-        expected = [totals[0], totals[1], totals[-1],
-                    *(sum(totals[2 + i] or 0 for i in group) for group in group_columns)]
+        expected = [totals[0], totals[1], totals[-1]]
+        if totals[-1]:  # the groups are listed only when there are violations
+            expected += [sum(totals[2 + i] or 0 for i in group) for group in group_columns]
         stated = read_summary(documents[lang])
         if stated != expected:
             raise ParityError(f"the {lang} summary states {stated}, its table adds up to "

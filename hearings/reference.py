@@ -78,14 +78,13 @@ class RegionName:
 
 @dataclass(frozen=True)
 class Region:
-    """A region: stable code, classifier codes, its names over time, its department."""
+    """A region: stable code, classifier codes, its names over time."""
 
     code: str
     kato: str
     iso: dict[str, str]
     validity: Validity
     names: tuple[RegionName, ...]
-    department: dict[str, str]
 
     def name(self, period: Period) -> RegionName:
         """The names in force on the last day of the period (names are in date order)."""
@@ -104,8 +103,16 @@ class Category:
     group: str
     bounded_by: str | None
     header: dict[str, str]
-    clause: dict[str, str] | None
-    narrative: dict[str, str]
+    name: dict[str, str]                  # a noun phrase of its own
+    sentence: dict[str, dict[str, str]]   # language -> one / many / many_sites
+    consequence: dict[str, str] | None
+
+    def sentence_for(self, lang: str, findings: int, sites: int) -> str:
+        """The sentence before the region list, by the number of findings and of websites."""
+        forms = self.sentence[lang]
+        if findings == 1:
+            return forms["one"]
+        return forms.get("many_sites", forms["many"]) if sites > 1 else forms["many"]
 
 
 @dataclass(frozen=True)
@@ -138,7 +145,7 @@ class Reference:
 
 def document_settings() -> dict:
     """Page setup, typography and fixed wording of the reports (reference/document.yaml)."""
-    return _read("document.yaml")
+    return read_reference("document.yaml")
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -149,7 +156,8 @@ def validity(entry: dict) -> Validity:
     return Validity(_date(entry.get("valid_from")), _date(entry.get("valid_until")))
 
 
-def _read(name: str) -> dict:
+def read_reference(name: str) -> dict:
+    """A file of reference/ as plain data; a malformed one is a ReferenceDataError."""
     path = REFERENCE_DIR / name
     try:
         return load(path).data
@@ -161,10 +169,9 @@ def _read(name: str) -> dict:
 @cache
 def reference() -> Reference:
     """Load the reference data once per process."""
-    regions_file = _read("regions.yaml")
-    categories_file = _read("categories.yaml")
+    regions_file = read_reference("regions.yaml")
+    categories_file = read_reference("categories.yaml")
     try:
-        default_department = regions_file["department"]
         regions = tuple(
             Region(
                 code=entry["code"],
@@ -174,7 +181,6 @@ def reference() -> Reference:
                 names=tuple(RegionName(validity(name),
                                        {lang: name[lang] for lang in LANGUAGES})
                             for name in entry["names"]),
-                department=entry.get("department", default_department),
             )
             for entry in regions_file["regions"])
         groups = tuple(Group(g["code"], {lang: g[lang] for lang in LANGUAGES}, g["by"])
@@ -182,7 +188,8 @@ def reference() -> Reference:
         categories = tuple(
             Category(code=entry["code"], group=entry["group"],
                      bounded_by=entry.get("bounded_by"), header=entry["header"],
-                     clause=entry.get("clause"), narrative=entry["narrative"])
+                     name=entry["name"], sentence=entry["sentence"],
+                     consequence=entry.get("consequence"))
             for entry in categories_file["categories"])
     except (KeyError, TypeError, ValueError) as err:
         raise ReferenceDataError(f"reference data in {REFERENCE_DIR} is malformed: "

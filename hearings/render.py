@@ -280,8 +280,7 @@ def render(context: dict, table_spec: dict, settings: dict, lang: str, day: dt.d
     path = template_path or TEMPLATES / lang / "report.docx"
     try:
         template = DocxTemplate(path)
-        context = {**context, "table": _table(template, table_spec, settings),
-                   "ministry": settings["languages"][lang]["author"]}
+        context = {**context, "table": _table(template, table_spec, settings)}
         if context.get("appendix"):
             context["appendix"] = {**context["appendix"], "table": _appendix(
                 template, context["appendix"], settings)}
@@ -296,8 +295,7 @@ def render(context: dict, table_spec: dict, settings: dict, lang: str, day: dt.d
     document = template.docx
     _drop_stale_parts(document)
     _apply_settings(document, settings, lang)
-    _set_properties(document, context["title"], settings["languages"][lang]["author"],
-                    lang, day)
+    _set_properties(document, context["title"], context["ministry"] or "", lang, day)
     buffer = io.BytesIO()
     template.save(buffer)
     return deterministic_zip(buffer.getvalue(), day)

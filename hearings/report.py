@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .checks import check_ready_to_sign
 from .exceptions import ReportExistsError
+from .facts import facts
 from .findings import FileReport
 from .i18n import N_, _
 from .localize import document_context, table
@@ -88,9 +89,10 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool 
     # model, words, documents
     ref, settings = reference(), document_settings()
     month = month_from(context.data, ref)
+    month_facts = facts().for_month(month.period)
     before, note = previous_month(data_file, month)
     documents = {
-        lang: render(document_context(month, ref, settings, lang, before),
+        lang: render(document_context(month, ref, month_facts, settings, lang, before),
                      table(month, ref, lang, settings["languages"][lang]),
                      settings, lang, month.period.last_day)
         for lang in LANGUAGES}

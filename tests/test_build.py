@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from hearings import pdf, report
 from hearings.cli import main
 from hearings.exceptions import ParityError, RenderError, ReportExistsError
+from hearings.facts import facts
 from hearings.localize import document_context, table
 from hearings.model import month_from
 from hearings.parity import check_parity, full_text, read_table
@@ -221,7 +222,8 @@ def _month(text_change=None):
 
 def _render(month, lang="ru", template=None):
     settings = document_settings()
-    return render(document_context(month, reference(), settings, lang),
+    return render(document_context(month, reference(), facts().for_month(month.period),
+                                   settings, lang),
                   table(month, reference(), lang, settings["languages"][lang]), settings,
                   lang, month.period.last_day, template)
 

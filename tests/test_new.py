@@ -38,7 +38,9 @@ def test_new_month_has_the_regions_in_force(data_dir, period, regions, capital,
     assert result.exit_code == 0, result.output
     path = data_dir / f"{period}.yaml"
     report = validate_file(path)
-    assert report.valid(strict=True), [f.message for f in report.findings]
+    # valid; outside 2020 the reference data does not know the departments (a warning)
+    assert not report.errors, [f.message for f in report.findings]
+    assert {f.code for f in report.warnings} <= {"fact-left-out"}
     assert report.figures["regions"] == regions
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../schema/monthly.schema.json")

@@ -8,7 +8,10 @@ import re
 
 import pytest
 
-from hearings.reference import LANGUAGES, Period, reference
+from hearings import facts as facts_module
+from hearings.exceptions import ReferenceDataError
+from hearings.facts import DEPARTMENTS, MINISTRY, facts, in_force
+from hearings.reference import LANGUAGES, Period, read_reference, reference
 
 REF = reference()
 FORMS = ("official", "table", "list", "locative", "genitive")
@@ -23,8 +26,6 @@ def test_every_region_has_every_form_in_both_languages(region) -> None:
             assert set(name.forms[lang]) == set(FORMS)
             for form in FORMS:
                 assert CYRILLIC_TEXT.match(name.forms[lang][form]), (lang, form)
-    for lang in LANGUAGES:
-        assert CYRILLIC_TEXT.match(region.department[lang])
 
 
 @pytest.mark.parametrize("region", REF.regions, ids=[r.code for r in REF.regions])
@@ -45,10 +46,35 @@ def test_codes_are_unique() -> None:
 def test_every_category_speaks_both_languages(category) -> None:
     assert category.group in {g.code for g in REF.groups}
     assert category.bounded_by in (None, "announcements", "protocols", "site")
-    for part in (category.header, category.narrative, category.clause or {}):
+    texts = [category.header, category.name, category.consequence or {}]
+    texts += [{lang: forms[form]} for lang, forms in category.sentence.items() for form in forms]
+    for part in texts:
         assert set(part) <= set(LANGUAGES)
-        assert all(CYRILLIC_TEXT.match(part[lang]) for lang in part)
-    assert set(category.header) == set(category.narrative) == set(LANGUAGES)
+        assert all(CYRILLIC_TEXT.match(part[lang].rstrip(".")) for lang in part), part
+    assert set(category.header) == set(category.name) == set(category.sentence) == set(LANGUAGES)
+    for lang in LANGUAGES:
+        assert set(category.sentence[lang]) in ({"one", "many"}, {"one", "many", "many_sites"})
+
+
+def _dated(entries):
+    """Every mapping in reference data that carries a date."""
+    stack = [entries]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            if "valid_from" in value or "valid_until" in value:
+                yield value
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+
+
+@pytest.mark.parametrize("name", ["regions.yaml", "facts.yaml"])
+def test_every_date_names_its_source(name) -> None:
+    dated = list(_dated(read_reference(name)))
+    assert dated
+    for entry in dated:
+        assert entry.get("source") or entry.get("unknown"), entry
 
 
 def test_the_grouping_is_the_one_the_august_summary_implies() -> None:
@@ -92,3 +118,69 @@ def test_the_period_decides_the_regions_and_their_names(period, count, capital) 
 def test_a_period_is_a_real_month(text: str) -> None:
     with pytest.raises(ValueError):
         Period.parse(text)
+
+
+# --- facts that change with time: one lookup by the month's last day, never the nearest row
+
+MEGNR = "Министерство экологии, геологии и природных ресурсов Республики Казахстан"
+MENR = "Министерство экологии и природных ресурсов Республики Казахстан"
+
+
+@pytest.mark.parametrize(("period", "ministry", "rules", "departments"), [
+    ("2019-02", None, "order-135-p", False),      # before the ministry the data knows
+    ("2019-06", MEGNR, "order-135-p", False),     # formed 17 June 2019
+    ("2020-08", MEGNR, "order-135-p", True),
+    ("2021-07", MEGNR, "order-135-p", False),
+    ("2021-08", MEGNR, "order-286", False),       # in force from 17 August 2021 at the earliest
+    ("2022-12", MEGNR, "order-286", False),
+    ("2023-01", MENR, "order-286", False),        # renamed in January 2023
+    ("2024-02", MENR, "order-286", False),
+    ("2024-03", MENR, "order-286-2024", False),   # restated, in force 23 March 2024
+    ("2026-11", MENR, "order-286-2024", False),
+])
+def test_each_month_gets_the_facts_of_its_last_day(period, ministry, rules, departments) -> None:
+    month = facts().for_month(Period.parse(period))
+    assert (month.ministry and month.ministry["ru"]) == ministry
+    assert month.rules.code == rules
+    assert (month.departments is not None) == departments
+    assert {gap.fact for gap in month.gaps} == (
+        ({MINISTRY} if ministry is None else set()) | (set() if departments else {DEPARTMENTS}))
+
+
+def test_an_explicitly_unknown_row_is_not_the_row_before_or_after_it() -> None:
+    # 1-16 January 2023: the rename's day is not recorded; neither name is borrowed
+    rows = facts().ministry
+    assert in_force(rows, dt.date(2022, 12, 31)).value["ru"] == MEGNR
+    assert in_force(rows, dt.date(2023, 1, 10)).value is None
+    assert in_force(rows, dt.date(2023, 1, 17)).value["ru"] == MENR
+
+
+def test_clauses_are_known_under_the_2007_rules_only() -> None:
+    categories = REF.categories
+    old = facts().for_month(Period.parse("2020-08"))
+    assert old.clause(categories[0]) == {"ru": "нарушение п. 12 Правил",
+                                         "kk": "Қағидалардың 12-тармағын бұзу"}
+    assert old.clause(categories[1]) is None and not old.clause_gaps(categories)
+    new = facts().for_month(Period.parse("2021-09"))
+    assert all(new.clause(category) is None for category in categories)
+    [gap] = new.clause_gaps(categories)
+    assert gap.left_out and gap.categories == categories and gap.edition == "№ 286"
+
+
+def test_a_region_s_own_body_applies_only_while_it_is_known() -> None:
+    assert set(facts().for_month(Period.parse("2020-08")).bodies) == {"almaty-city"}
+    assert facts().for_month(Period.parse("2021-08")).bodies == {}
+
+
+@pytest.mark.parametrize(("entries", "message"), [
+    # a comma inside a flow mapping splits the text: {ru: пп. 19, 27 Правил, kk: ...}
+    ([{"valid_from": "2020-01-01", "source": "s", "ru": "пп. 19", "kk": "x", "27 Правил": None}],
+     "expected the keys"),
+    ([{"valid_from": "2020-01-01", "source": "s", "ru": "x"}], "expected the keys"),
+    ([{"valid_until": "2020-12-31", "source": "s", "ru": "a", "kk": "b"},
+      {"valid_from": "2020-12-31", "source": "s", "ru": "a", "kk": "b"}], "must start after"),
+    ([{"valid_from": "2020-01-01", "source": "s", "ru": "", "kk": "b"}], "a text in ru and kk"),
+])
+def test_malformed_facts_are_refused_with_the_row(entries, message) -> None:
+    with pytest.raises(ReferenceDataError, match=message):
+        facts_module._rows(entries, "ministry")
