@@ -19,11 +19,12 @@ NA = "n/a"
 
 
 def month_data(period: str, findings: dict[tuple[str, str], int] | None = None, *,
-               placed: tuple[int, int] = (10, 8), not_assessed: tuple[str, ...] = (),
-               observations: list | None = None) -> dict:
-    """A month with every region in force at `placed` announcements and protocols, the
-    findings given as {(region, category): count}, the regions in `not_assessed` as n/a
-    (their findings assessed), the summary and the totals that follow from them."""
+               placed: tuple[int, int] | dict[str, tuple[int, int]] = (10, 8),
+               not_assessed: tuple[str, ...] = (), observations: list | None = None) -> dict:
+    """A month with every region in force at `placed` announcements and protocols (or as
+    given per region, others at 0), the findings given as {(region, category): count}, the
+    regions in `not_assessed` as n/a (their findings assessed), and the summary and totals
+    that follow from them."""
     ref = reference()
     findings = findings or {}
     regions = {}
@@ -32,8 +33,9 @@ def month_data(period: str, findings: dict[tuple[str, str], int] | None = None, 
         violations = {c.code: findings.get((region.code, c.code), NA if dash else 0)
                       for c in ref.categories}
         counts = [v for v in violations.values() if v != NA]
+        own = placed.get(region.code, (0, 0)) if isinstance(placed, dict) else placed
         regions[region.code] = {
-            "announcements": NA if dash else placed[0], "protocols": NA if dash else placed[1],
+            "announcements": NA if dash else own[0], "protocols": NA if dash else own[1],
             "violations": violations, "total": sum(counts) if counts else NA}
     unknown = set(findings) - {(r, c) for r, row in regions.items() for c in row["violations"]}
     assert not unknown, f"not a region in force or a category: {unknown}"

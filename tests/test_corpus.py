@@ -1,0 +1,258 @@
+"""Every month from July 2019 to December 2026, generated, built and read back in both
+languages; every generated sentence checked by the rules in tests/corpus/rules.yaml."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+import pytest
+
+from hearings.load import load
+from hearings.parity import full_text
+from hearings.reference import Period, reference
+from hearings.report import build
+
+from .conftest import ROOT
+from .months import month_data, write_month
+
+RULES = load(ROOT / "tests" / "corpus" / "rules.yaml").data
+REF = reference()
+CATEGORIES = [category.code for category in REF.categories]
+FIRST, LAST = Period(2019, 7), Period(2026, 12)
+# violations in total, and placed announcements and protocols, a month: the numbers whose
+# nouns the rules know (0: a month without violations)
+TARGETS = (0, 0, 1, 2, 4, 1, 5, 11, 20, 21, 22, 25, 101, 111)
+PLACED = (1, 2, 4, 5, 11, 20, 21, 22, 25, 101, 111)
+ITEM = re.compile(r"(.+?) \((\d+)\)$")
+
+
+def periods() -> list[Period]:
+    months, period = [], FIRST
+    while (period.year, period.month) <= (LAST.year, LAST.month):
+        months.append(period)
+        period = Period(period.year + period.month // 12, period.month % 12 + 1)
+    return months
+
+
+def corpus_month(index: int, period: Period) -> dict:
+    """The index-th month: its violations in total from TARGETS (two months without any in
+    a row), in one category (in turn, so that each is a single finding in some month) on 1,
+    2, 3, 5 or all websites, or every fourth month in every category; Shymkent not assessed
+    every fifth month."""
+    regions = [region.code for region in REF.regions_in_force(period)]
+    target = TARGETS[index % len(TARGETS)]
+    category = CATEGORIES[index * 3 % len(CATEGORIES)]
+    sites = min((1, 2, 3, 5, len(regions))[index % 5], target)
+    everything = index % 4 == 3
+    picked = [regions[(index * 7 + step * 3) % len(regions)] for step in range(sites)]
+    findings: Counter = Counter()
+    for n in range(target):
+        findings[picked[n % sites], CATEGORIES[(index + n) % 8] if everything else category] += 1
+    first = sorted(findings)[0][1] if findings else None
+    observations = [{"ru": "Общее наблюдение месяца.", "kk": "Айдың жалпы байқауы."}]
+    if first:
+        observations.insert(0, {"category": first, "ru": f"Подробности: {first}.",
+                                "kk": f"Толығырақ: {first}."})
+    placed = {regions[0]: (PLACED[index % len(PLACED)], PLACED[(index + 5) % len(PLACED)])}
+    return month_data(str(period), dict(findings), placed=placed, observations=observations,
+                      not_assessed=("shymkent",) if index % 5 == 4 else ())
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> list[tuple[dict, dict[str, str], dict | None]]:
+    """Each month built in one data folder after the month before it, read back."""
+    folder = tmp_path_factory.mktemp("corpus")
+    built, previous = [], None
+    for index, period in enumerate(periods()):
+        data = corpus_month(index, period)
+        outcome = build(write_month(folder / "data", data), folder / "reports")
+        assert not outcome.report.errors, [f.message for f in outcome.report.errors]
+        texts = {path.stem.rsplit("-", 1)[1]: full_text(path.read_bytes())
+                 for path, _status in outcome.files}
+        built.append((data, texts, previous))
+        previous = data
+    return built
+
+
+def _rows_in_force(rows: list[dict], day: dt.date) -> list[dict]:
+    return [row for row in rows
+            if (not row.get("from") or dt.date.fromisoformat(row["from"]) <= day)
+            and (not row.get("until") or day <= dt.date.fromisoformat(row["until"]))]
+
+
+class Checker:
+    """Applies the rules to one document, counting the sentences it checked."""
+
+    def __init__(self) -> None:
+        self.failures: list[str] = []
+        self.sentences = 0
+        self.seen: Counter = Counter()
+
+    def expect(self, condition: bool, where: str, what: str) -> None:
+        self.sentences += 1
+        if not condition:
+            self.failures.append(f"{where}: {what}")
+
+    def noun(self, where: str, lang: str, kind: str, number: str, word: str) -> None:
+        """The noun after a number: the rules' form for ru, no plural suffix for kk."""
+        nouns = RULES["nouns"][lang][kind]
+        count = int(number.replace("\u00a0", "").replace(" ", ""))
+        self.seen[lang, kind, count] += 1
+        if lang == "kk":
+            rest = word.removeprefix(nouns["any"])
+            self.expect(word.startswith(nouns["any"]) and not rest.startswith(
+                tuple(RULES["kk_plural_suffixes"])), where, f"{number} {word}")
+        else:
+            expected = nouns.get(str(count), "(not in the rules)")
+            self.expect(expected == word, where, f"{number} {word}, expected {expected}")
+
+    def document(self, data: dict, lang: str, text: str, previous: dict | None) -> None:
+        period = Period.parse(data["period"])
+        day, where = period.last_day, f"{period} {lang}"
+        lines = text.splitlines()
+        for phrase in RULES["forbidden"]:
+            self.expect(phrase not in text, where, f"forbidden {phrase!r}")
+        for fact, rows in RULES["dated"].items():
+            [row] = _rows_in_force(rows, day)
+            self.expect(row[lang] in text, where, f"{fact}: {row[lang]!r} missing")
+            for other in rows:
+                if other[lang] != row[lang]:
+                    self.expect(other[lang] not in text, where, f"{fact} of another period: "
+                                                                f"{other[lang]!r}")
+        [regions] = _rows_in_force(RULES["regions"], day)
+        table_rows = [line for line in lines if re.match(r"\d+ \| ", line)]
+        self.expect(len(table_rows) == regions["count"], where, f"{len(table_rows)} rows")
+        self.summary(data, lang, lines, where)
+        if previous is not None:
+            self.comparison(data, previous, lang, lines, where)
+        self.narrative(data, lang, lines, where, day)
+
+    def summary(self, data: dict, lang: str, lines: list[str], where: str) -> None:
+        rules, summary = RULES["summary"][lang], data["summary"]
+        for kind in ("announcements", "protocols"):
+            [line] = [line for line in lines if re.match(r"• \d[\d\u00a0 ]* – ", line)
+                      and line.endswith(";" if kind == "announcements" else ".")
+                      and not any(by in line for by in rules["by"].values())]
+            number, word = re.match(r"• (\d[\d\u00a0 ]*) – (\S+?)[;.]$", line).groups()
+            self.expect(int(re.sub(r"\D", "", number)) == summary[kind], where, line)
+            self.noun(where, lang, kind, number, word)
+        if not summary["violations"]:
+            self.expect(rules["none"] in lines, where, "no violations, not said in words")
+            self.expect(not any(line.startswith(rules["total"].split("{")[0]) for line in lines),
+                        where, "a total of 0 stated")
+            self.seen["zero month"] += 1
+            return
+        self.expect(rules["total"].format(count=summary["violations"]) in lines, where,
+                    "the total")
+        for group, count in summary["violations_by_group"].items():
+            by = rules["by"][group]
+            line = (rules["group"].format(count=count, by=by) if count
+                    else rules["group_none"].format(by=by))
+            self.expect(line + ";" in lines or line + "." in lines, where, f"group: {line}")
+            self.seen["group none"] += not count
+
+    def comparison(self, data: dict, previous: dict, lang: str, lines: list[str],
+                   where: str) -> None:
+        rules = RULES["comparison"][lang]
+        before, after = previous["summary"]["violations"], data["summary"]["violations"]
+        # it stands last before the table (and the thin empty line above it)
+        table = next(i for i, line in enumerate(lines) if " | " in line)
+        line = lines[table - 2]
+        self.expect(not line.startswith("•") and line != RULES["summary"][lang]["none"],
+                    where, f"no comparison before the table: {line}")
+        self.seen["comparison", bool(before), bool(after)] += 1
+        self.expect(line.count(rules["none"]) == (not before) + (not after) - (not (
+            before or after)), where, f"comparison: {line}")
+        outside = re.sub(r"\([^)]*\)", "", line)  # "(на 2 больше)" has no noun to check
+        pairs = re.findall(r"(?<![\d.])(\d+) (\w+)", outside)
+        pairs = [(n, w) for n, w in pairs if not w.isdigit() and not w.startswith(("год", "жыл"))]
+        self.expect([int(n) for n, _ in pairs] == [n for n in (before, after) if n], where,
+                    f"comparison figures: {line}")
+        for number, word in pairs:
+            self.noun(where, lang, "violations", number, word)
+
+    def narrative(self, data: dict, lang: str, lines: list[str], where: str,
+                  day: dt.date) -> None:
+        rows = data["regions"]
+        for code in CATEGORIES:
+            found = {region: row["violations"][code] for region, row in rows.items()
+                     if row["violations"][code] not in (0, "n/a")}
+            openings = RULES["openings"][code][lang]
+            paragraphs = [i for i, line in enumerate(lines)
+                          if any(line.startswith(o) for o in openings)]
+            if not found:
+                self.expect(not paragraphs, where, f"{code}: a paragraph without findings")
+                continue
+            total, sites = sum(found.values()), len(found)
+            case = 0 if total == 1 else 1 if sites == 1 else 2
+            self.seen["case", code, case] += 1
+            opening = openings[case]
+            matching = [i for i in paragraphs if lines[i].startswith(opening)]
+            if not self.expect_one(matching, where, f"{code}: no paragraph opens {opening!r}"):
+                continue
+            index = matching[0]
+            paragraph = lines[index]
+            head, _, rest = paragraph.partition(": ")
+            expected = RULES["consequences"].get(code, {}).get(lang, "")
+            # the consequence is a sentence of its own after the list, and only there
+            self.expect(rest.endswith(f"). {expected}" if expected else ")."), where,
+                        f"{code}: the paragraph does not end with {expected!r}: {rest}")
+            listed = rest.removesuffix(expected).rstrip().removesuffix(".")
+            clause = RULES["clauses"].get(code, {}).get(lang)
+            if day <= dt.date.fromisoformat(RULES["clauses_until"]) and clause:
+                self.expect(head.endswith(clause), where, f"{code}: clause {clause!r} missing")
+            else:
+                self.expect(not any(n in paragraph for n in RULES["no_clause"]), where,
+                            f"{code}: a clause no one entered: {paragraph}")
+            self.expect(", что" not in head and ", бұл" not in head, where,
+                        f"{code}: consequence before the list")
+            items = re.split(r", |; а также |; сонымен қатар ", listed)
+            counts = [ITEM.match(item) for item in items]
+            self.expect(all(counts) and sum(int(m.group(2)) for m in counts) == total
+                        and len(items) == sites, where, f"{code}: list {listed!r}")
+            body = _rows_in_force(RULES["own_body"]["almaty-city"], day)
+            if "almaty-city" in found and body:
+                named = body[0][lang] if sites == 1 else RULES["also"][lang] + body[0][lang]
+                self.expect(named in listed, where, f"{code}: Almaty's own body, last")
+                self.seen["own body"] += 1
+            observation = f"{'Подробности' if lang == 'ru' else 'Толығырақ'}: {code}."
+            if observation in lines:
+                self.expect(lines.index(observation) == index + 1, where,
+                            f"{code}: its observation does not follow its paragraph")
+                self.seen["observation placed"] += 1
+
+    def expect_one(self, found: list, where: str, what: str) -> bool:
+        self.expect(len(found) == 1, where, what)
+        return len(found) == 1
+
+
+def test_every_generated_sentence_of_every_month_follows_the_rules(corpus) -> None:
+    checker = Checker()
+    for data, texts, previous in corpus:
+        for lang, text in texts.items():
+            checker.document(data, lang, text, previous)
+    assert not checker.failures, "\n".join(checker.failures[:30])
+    print(f"\ncorpus: {len(corpus)} months, {2 * len(corpus)} documents, "
+          f"{checker.sentences} checks")
+    # what the corpus must cover, so that it cannot shrink unnoticed
+    seen = checker.seen
+    assert len(corpus) == 90 and seen["zero month"] >= 2 * 7 and seen["group none"]
+    assert all(seen["comparison", b, a] for b in (True, False) for a in (True, False))
+    assert all(seen["case", code, case] for code in CATEGORIES for case in (0, 1, 2)
+               if case != 1 or code != "rubric-mismatch"), sorted(seen)
+    assert seen["own body"] and seen["observation placed"]
+    for lang in ("ru", "kk"):
+        for kind in ("violations", "announcements", "protocols"):
+            numbers = {n for (l, k, n) in (key for key in seen if len(key) == 3
+                                           and key[0] == lang and key[1] == kind)}
+            wanted = {int(number) for number in RULES["nouns"]["ru"][kind]}
+            assert wanted <= numbers, (lang, kind, wanted - numbers)
+
+
+def test_the_corpus_covers_each_change_of_name_and_of_region_set() -> None:
+    counts = {str(p): len(REF.regions_in_force(p)) for p in periods()}
+    assert counts["2022-05"] == 17 and counts["2022-06"] == 20
+    assert {"2019-07", "2022-08", "2022-09", "2022-12", "2023-01", "2021-07", "2021-08",
+            "2024-02", "2024-03", "2026-12"} <= set(counts)
