@@ -245,8 +245,7 @@ def test_every_generated_sentence_of_every_month_follows_the_rules(corpus) -> No
     assert seen["own body"] and seen["observation placed"]
     for lang in ("ru", "kk"):
         for kind in ("violations", "announcements", "protocols"):
-            numbers = {n for (l, k, n) in (key for key in seen if len(key) == 3
-                                           and key[0] == lang and key[1] == kind)}
+            numbers = {key[2] for key in seen if key[:2] == (lang, kind)}
             wanted = {int(number) for number in RULES["nouns"]["ru"][kind]}
             assert wanted <= numbers, (lang, kind, wanted - numbers)
 
