@@ -98,3 +98,13 @@ def test_a_new_2023_month_names_the_ministry_and_rules_of_its_date(tmp_path,
     assert "[fact-left-out]" in result.output
     assert "Протокол общественных слушаний на сайте отсутствует: г. Алматы (1)." in texts["ru"]
 
+
+
+def test_a_month_whose_ministry_is_not_known_is_not_built(tmp_path) -> None:
+    path = write_month(tmp_path / "data", month_data("2019-02"))
+    result = CliRunner().invoke(main, ["build", str(path), "--reports",
+                                       str(tmp_path / "reports")])
+    assert result.exit_code == 1
+    assert "error [fact-unknown]" in result.output and "the issuing ministry" in result.output
+    assert "hearings/reference/facts.yaml" in result.output
+    assert not (tmp_path / "reports").exists()
