@@ -37,7 +37,8 @@ regions:
 
 TEXTS = """
 # Free text that the per-category paragraphs cannot say, in both languages. With `category`,
-# it follows that category's paragraph; without, it comes after all of them. For example:
+# it follows that category's paragraph (so that category needs findings this month); without,
+# it comes after all of them. For example:
 #   - category: backdated
 #     ru: Так, в ... области ... были опубликованы объявления с датой размещения ...
 #     kk: ...
