@@ -29,8 +29,9 @@ from hearings.load import load  # noqa: E402
 from hearings.localize import document_context, table  # noqa: E402
 from hearings.model import month_from  # noqa: E402
 from hearings.reference import LANGUAGES, document_settings, reference  # noqa: E402
-from hearings.render import TEMPLATES, _table  # noqa: E402
+from hearings.render import _table  # noqa: E402
 from hearings.report import build  # noqa: E402
+from hearings.workspace import PACKAGED_TEMPLATES as TEMPLATES  # noqa: E402
 
 SIGNED = ROOT / "tests" / "signed" / "2020-08.yaml"
 

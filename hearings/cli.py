@@ -21,6 +21,7 @@ def _period(context, parameter, value):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="hearings", message="%(prog)s %(version)s")
 @click.option("--lang", type=click.Choice(MESSAGE_LANGUAGES), default=None,
               help="Language of messages (default: from LANG / LC_ALL, else en).")
 def main(lang: str | None) -> None:
@@ -139,21 +140,22 @@ def new(period, data_dir: Path) -> None:
 @click.option("--check", is_flag=True,
               help="Only report whether schema/ matches the reference data; exit 1 if not.")
 def schema(check: bool) -> None:
-    """Write schema/monthly.schema.json from the reference data."""
+    """Write schema/monthly.schema.json from the reference data, for editors."""
     from .reference import reference
-    from .schema import SCHEMA_FILE, schema_text
+    from .schema import schema_text
+    from .workspace import Workspace
     from .write import write_atomically
 
+    path = Workspace.here().schema_file
     text = schema_text(reference())
-    current = SCHEMA_FILE.read_text(encoding="utf-8") if SCHEMA_FILE.exists() else None
+    current = path.read_text(encoding="utf-8") if path.exists() else None
     if check:
         if current != text:
-            raise click.ClickException(f"{SCHEMA_FILE} is out of date: run "
-                                       "`python build.py schema`")
-        click.echo(f"{SCHEMA_FILE}: up to date")
+            raise click.ClickException(f"{path} is out of date: run `hearings schema`")
+        click.echo(f"{path}: up to date")
         return
     if current == text:
-        click.echo(f"{SCHEMA_FILE}: unchanged")
+        click.echo(f"{path}: unchanged")
         return
-    write_atomically(SCHEMA_FILE, text.encode("utf-8"))
-    click.echo(f"{SCHEMA_FILE}: written")
+    write_atomically(path, text.encode("utf-8"))
+    click.echo(f"{path}: written")

@@ -11,10 +11,6 @@ class ReferenceDataError(HearingsError):
     """Raised when the reference data shipped with the package cannot be read or is malformed."""
 
 
-class SchemaFileError(HearingsError):
-    """Raised when the JSON Schema file for monthly files is missing or is not valid JSON."""
-
-
 class RenderError(HearingsError):
     """Raised when a template cannot be rendered: a missing file, an undefined name, bad text."""
 

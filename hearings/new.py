@@ -10,10 +10,11 @@ from .exceptions import MonthExistsError
 from .i18n import _
 from .load import LoadError, load
 from .reference import Period, reference
+from .workspace import Workspace
 from .write import write_atomically
 
 HEADER = """\
-# yaml-language-server: $schema=../schema/monthly.schema.json
+# yaml-language-server: $schema={schema}
 #
 # Monitoring of public-hearing announcements and protocols, {period}.
 # Enter each count once; both reports are rendered from this file. `n/a` marks a figure that
@@ -70,11 +71,12 @@ def _people(previous: Path | None) -> dict:
     return {key: data[key] for key in ("signatory", "executor") if key in data}
 
 
-def month_text(period: Period, people: dict) -> str:
-    """The new file's text: zeros everywhere, comments where they help."""
+def month_text(period: Period, people: dict, schema: str) -> str:
+    """The new file's text: zeros everywhere, comments where they help; `schema` is what
+    its modeline names for editors."""
     ref = reference()
     groups = "\n".join(f"    {group.code}: 0" for group in ref.groups)
-    lines = [HEADER.format(period=period, groups=groups)]
+    lines = [HEADER.format(period=period, groups=groups, schema=schema)]
     for region in ref.regions_in_force(period):
         forms = region.name(period).forms
         lines.append(f"  {region.code}:  # {forms['ru']['table']} / {forms['kk']['table']}\n"
@@ -93,13 +95,16 @@ def month_text(period: Period, people: dict) -> str:
     return text
 
 
-def new_month(period: Period, data_dir: Path) -> tuple[Path, Path | None]:
+def new_month(period: Period, data_dir: Path,
+              workspace: Workspace | None = None) -> tuple[Path, Path | None]:
     """Write data/<period>.yaml; never over an existing file. Returns it and the file the
     signatory and executor came from."""
+    workspace = workspace or Workspace.here()
     path = data_dir / f"{period}.yaml"
     if path.exists():
         raise MonthExistsError(_("{path} exists already; it is left as it is").format(path=path))
     previous = previous_file(period, data_dir)
     people = _people(previous)
-    write_atomically(path, month_text(period, people).encode("utf-8"))
+    schema = workspace.schema_reference(path)
+    write_atomically(path, month_text(period, people, schema).encode("utf-8"))
     return path, previous if people else None

@@ -17,8 +17,8 @@ from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate
 
 from .exceptions import RenderError
+from .workspace import PACKAGED_TEMPLATES
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LANGUAGE_TAGS = {"ru": "ru-RU", "kk": "kk-KZ"}
 # XML 1.0 cannot hold these; validation refuses them, rendering refuses them again.
 _NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -276,8 +276,8 @@ def deterministic_zip(data: bytes, day: dt.date) -> bytes:
 
 def render(context: dict, table_spec: dict, settings: dict, lang: str, day: dt.date,
            template_path: Path | None = None) -> bytes:
-    """The DOCX of one language, as bytes (from templates/<lang>/report.docx by default)."""
-    path = template_path or TEMPLATES / lang / "report.docx"
+    """The DOCX of one language, as bytes (from the packaged template by default)."""
+    path = template_path or PACKAGED_TEMPLATES / lang / "report.docx"
     try:
         template = DocxTemplate(path)
         context = {**context, "table": _table(template, table_spec, settings)}

@@ -17,6 +17,7 @@ from .pdf import libreoffice, to_pdf
 from .reference import LANGUAGES, document_settings, reference
 from .render import render
 from .validate import check_file
+from .workspace import Workspace
 from .write import write_atomically
 
 WRITTEN, UNCHANGED, REPLACED = N_("written"), N_("unchanged"), N_("replaced")
@@ -69,14 +70,16 @@ def _refuse_replacing(statuses: dict[Path, str], force: bool) -> None:
 
 
 def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool = False,
-          strict: bool = False) -> Outcome:
+          strict: bool = False, workspace: Workspace | None = None) -> Outcome:
     """Write reports/<period>/<period>-<lang>.docx (and .pdf) for a valid file.
 
     A file that names no signatory or executor gives reports without the signature block or
     the executor's line, and a warning. Nothing is written when the file is invalid (with
     strict, when it has warnings), when a report exists with other content and force is not
-    given, or when PDF conversion fails.
+    given, or when PDF conversion fails. The templates are the workspace's (default: the
+    current folder's), else the packaged ones.
     """
+    workspace = workspace or Workspace.here()
     # validate, and check the file names who signs
     report, context = check_file(data_file)
     if not report.errors:
@@ -94,7 +97,7 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool 
     documents = {
         lang: render(document_context(month, ref, month_facts, settings, lang, before),
                      table(month, ref, lang, settings["languages"][lang]),
-                     settings, lang, month.period.last_day)
+                     settings, lang, month.period.last_day, workspace.template(lang))
         for lang in LANGUAGES}
     # both languages state the same figures, and the summary agrees with the table
     check_parity(documents, [month.group_columns(group.code) for group in ref.groups])

@@ -6,17 +6,13 @@ import difflib
 import json
 from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 
 from jsonschema import Draft202012Validator, validators
 
 from .context import NOT_ASSESSED, Context
-from .exceptions import SchemaFileError
 from .findings import Finding
 from .i18n import N_, _
-from .reference import LANGUAGES, Reference
-
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "monthly.schema.json"
+from .reference import LANGUAGES, Reference, reference
 
 
 def _texts(description: str) -> dict:
@@ -213,11 +209,9 @@ _Validator = validators.extend(
 
 @cache
 def _validator() -> Draft202012Validator:
-    try:
-        schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise SchemaFileError(f"cannot read the schema {SCHEMA_FILE}: {err}") from err
-    return _Validator(schema)
+    """Validation uses the schema made from the reference data in memory: the file in
+    schema/ is for editors, and no file on disk can disagree with what is checked."""
+    return _Validator(monthly_schema(reference()))
 
 
 _TYPE_WORDS = {"integer": N_("a whole number"), "string": N_("text"),

@@ -23,7 +23,8 @@ from hearings.localize import document_context, table
 from hearings.model import month_from
 from hearings.parity import check_parity, full_text, read_table
 from hearings.reference import document_settings, reference
-from hearings.render import TEMPLATES, render
+from hearings.render import render
+from hearings.workspace import PACKAGED_TEMPLATES as TEMPLATES
 
 from .conftest import AUGUST, ROOT
 

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from hearings.cli import main
 from hearings.load import load
 from hearings.validate import validate_file
+from hearings.workspace import PACKAGED_SCHEMA
 
 from .conftest import AUGUST, ROOT
 
@@ -43,7 +44,8 @@ def test_new_month_has_the_regions_in_force(data_dir, period, regions, capital,
     assert {f.code for f in report.warnings} <= {"fact-left-out"}
     assert report.figures["regions"] == regions
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=../schema/monthly.schema.json")
+    # a folder without a schema of its own: the packaged one, by its address
+    assert text.startswith(f"# yaml-language-server: $schema={PACKAGED_SCHEMA.as_uri()}\n")
     assert capital in text
     assert ("abai:" in text and "zhetisu:" in text and "ulytau:" in text) == new_oblasts
     data = load(path).data
@@ -80,3 +82,13 @@ def test_a_period_that_is_no_month_is_a_usage_error(data_dir, period) -> None:
     result = _new(period)
     assert result.exit_code == 2
     assert "is not a month written YYYY-MM" in result.output
+
+
+def test_a_folder_with_its_own_schema_gets_it_by_a_relative_path(data_dir) -> None:
+    result = CliRunner().invoke(main, ["schema"])
+    assert result.exit_code == 0 and "schema/monthly.schema.json: written" in result.output
+    assert (data_dir.parent / "schema" / "monthly.schema.json").read_bytes() == \
+        PACKAGED_SCHEMA.read_bytes()
+    assert _new("2020-09").exit_code == 0
+    text = (data_dir / "2020-09.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schema/monthly.schema.json\n")

@@ -1,0 +1,50 @@
+"""Where files are: the folder worked in (data/, reports/, its own templates and schema), and
+what the package brings for what the folder does not have."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+PACKAGED_TEMPLATES = PACKAGE / "templates"
+PACKAGED_SCHEMA = PACKAGE / "schema" / "monthly.schema.json"
+SCHEMA_NAME = "monthly.schema.json"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A folder of monthly files: data/ in it, reports/ written there; its own
+    templates/<lang>/report.docx and schema/monthly.schema.json, where it has them, take
+    precedence over the packaged ones (a clerk's edited template is used)."""
+
+    root: Path
+
+    @classmethod
+    def here(cls) -> Workspace:
+        return cls(Path.cwd())
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def schema_file(self) -> Path:
+        """The folder's own schema, which `hearings schema` writes for editors."""
+        return self.root / "schema" / SCHEMA_NAME
+
+    def template(self, lang: str) -> Path:
+        own = self.root / "templates" / lang / "report.docx"
+        return own if own.is_file() else PACKAGED_TEMPLATES / lang / "report.docx"
+
+    def schema_reference(self, data_file: Path) -> str:
+        """What a monthly file's `$schema=` names: the folder's own schema by a path relative
+        to the file (editors resolve it from there), else the packaged one by its address."""
+        if self.schema_file.is_file():
+            return Path(os.path.relpath(self.schema_file, data_file.parent)).as_posix()
+        return PACKAGED_SCHEMA.as_uri()
