@@ -237,6 +237,49 @@ def check_facts(context: Context) -> Iterator[Finding]:
                     "day": month.day, "period": str(period), "file": file})
 
 
+_NUMERAL_FORMS = {
+    "binary": N_("a binary number"), "hexadecimal": N_("a hexadecimal number"),
+    "octal": N_("an octal number (it starts with 0)"),
+    "sexagesimal": N_("a sexagesimal number (minutes:seconds)"),
+    "underscores": N_("a number with underscores"), "plus-sign": N_("a number with a plus sign"),
+}
+
+
+def check_numerals(context: Context) -> Iterator[Finding]:
+    """A number in another base or form than plain decimal digits: YAML would read 015 as 13,
+    so it is reported, never converted."""
+    for path, (form, value) in context.document.numerals.items():
+        yield context.finding("number-not-decimal", path, found=_text_at(context, path),
+                              params={"form": _(_NUMERAL_FORMS[form]), "value": value})
+
+
+def _text_at(context: Context, path: tuple) -> object:
+    value = context.data
+    for step in path:
+        value = value[step]
+    return value
+
+
+# Characters that cannot be seen but change a text: format characters (Unicode category Cf:
+# zero-width spaces and joiners, bidirectional overrides and isolates, a stray byte-order
+# mark) and line and paragraph separators. The soft hyphen (Cf) is allowed: Word puts it in
+# as an optional hyphen, and it shows only as a hyphen at a line's end. No-break spaces are
+# ordinary spaces (Zs) and allowed.
+_INVISIBLE = {"Cf", "Zl", "Zp"}
+_ALLOWED = {"\u00ad"}
+
+
+def check_invisible(context: Context) -> Iterator[Finding]:
+    """A text holding a character nobody sees in the signed document."""
+    for path, text in _strings(context.data):
+        for character in dict.fromkeys(text):
+            if unicodedata.category(character) in _INVISIBLE and character not in _ALLOWED:
+                yield context.finding(
+                    "invisible-character", path, mark=context.text_mark(path, character),
+                    params={"character": f"U+{ord(character):04X}",
+                            "name": unicodedata.name(character, "")})
+
+
 def check_ready_to_sign(context: Context) -> Iterator[Finding]:
     """A report can be signed when its file names the signatory and the executor."""
     for key, missing, part in (("signatory", N_("signatory"), N_("signature block")),
@@ -319,4 +362,4 @@ def check_evidence_counts(context: Context) -> Iterator[Finding]:
 
 CHECKS = (check_file_name, check_region_set, check_row_totals, check_summary, check_bounds,
           check_scripts, check_evidence_entries, check_evidence_counts, check_observations,
-          check_facts)
+          check_facts, check_numerals, check_invisible)

@@ -42,6 +42,12 @@ KINDS: dict[str, Kind] = {
     "nesting-too-deep": Kind(ERROR, N_(
         "the data nests deeper than {limit} levels; a monthly file needs five")),
     "key-not-text": Kind(ERROR, N_("a key must be plain text, found {found}")),
+    "number-not-decimal": Kind(ERROR, N_(
+        "{found} is {form} in YAML, which reads it as {value}; write numbers in decimal digits "
+        "only ({value}, if that is what is meant)")),
+    "invisible-character": Kind(ERROR, N_(
+        "the text holds {character} ({name}), a character nobody sees in the signed document; "
+        "delete it")),
     # the schema
     "unknown-key": Kind(ERROR, N_("unknown key '{key}'; expected one of: {allowed}")),
     "missing-key": Kind(ERROR, N_("the key '{key}' is missing")),

@@ -34,6 +34,16 @@ MAX_DEPTH = 64
 # scanned ahead). Its error says only this, so it is recognised by these words.
 _LIBYAML_NESTING = "maximum nesting depth"
 
+# A whole number as a person writes it; YAML 1.1 also reads these other forms as integers.
+_DECIMAL = re.compile(r"^-?(0|[1-9][0-9]*)$")
+_NUMERAL_FORMS = (
+    (re.compile(r"^[-+]?0b[01_]+$"), "binary"),
+    (re.compile(r"^[-+]?0x[0-9a-fA-F_]+$"), "hexadecimal"),
+    (re.compile(r"^[-+]?0[0-7_]+$"), "octal"),
+    (re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+$"), "sexagesimal"),
+    (re.compile(r"^[-+]?[0-9][0-9_]*$"), "underscores"),
+)
+
 # What YAML 1.1 lets stand in a stream: tab, line breaks, printable characters.
 _BAD_CHARACTER = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -71,6 +81,9 @@ class Document:
     lines: list[str]
     values: dict[tuple, Mark] = field(default_factory=dict)
     keys: dict[tuple, Mark] = field(default_factory=dict)
+    # numbers YAML would read in another base or form ("015" is 13): kept as the text
+    # written, each with the form YAML gives it and the value it would have been
+    numerals: dict[tuple, tuple[str, int]] = field(default_factory=dict)
 
     def where(self, path: tuple, key: bool = False) -> Mark:
         """The place of the value (or its key) at path, else of its nearest ancestor."""
@@ -118,7 +131,16 @@ def decode(raw: bytes) -> str:
     return text
 
 
-def _scalar(event, path: tuple) -> object:
+def numeral_form(text: str) -> str:
+    """How YAML reads an integer not written in plain decimal digits: "octal", ..."""
+    if "_" in text:
+        return "underscores"
+    if text.startswith("+"):
+        return "plus-sign"
+    return next(form for pattern, form in _NUMERAL_FORMS if pattern.match(text))
+
+
+def _scalar(event, path: tuple, document: Document) -> object:
     tag = event.tag
     if tag is None or tag == "!":
         tag = _Loader.resolve(_resolver, ScalarNode, event.value, event.implicit)
@@ -128,7 +150,12 @@ def _scalar(event, path: tuple) -> object:
     if construct is None:
         return event.value
     try:
-        return construct(ScalarNode(tag, event.value))
+        value = construct(ScalarNode(tag, event.value))
+        if tag.endswith(":int") and not _DECIMAL.match(event.value):
+            # the analyst wrote 015 or 0xF: keep what was written, never 13 or 15
+            document.numerals[path] = (numeral_form(event.value), value)
+            return event.value
+        return value
     except (ValueError, yaml.YAMLError) as err:
         raise LoadError("yaml-syntax", _mark(event.start_mark), path,
                         problem=_("'{value}' is not a valid {type}").format(
@@ -194,7 +221,7 @@ def _build(events, document: Document) -> object:
         path = frame.next_path() if frame else ()
         document.values[path] = mark
         if isinstance(event, yaml.ScalarEvent):
-            value = _scalar(event, path)
+            value = _scalar(event, path, document)
             if frame:
                 frame.add(value)
             else:

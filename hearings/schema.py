@@ -299,7 +299,8 @@ def _findings(context: Context, error) -> Iterator[Finding]:
 
 def check_schema(context: Context) -> Iterator[Finding]:
     """Every way the file departs from the schema, as findings, each once."""
-    seen = set()
+    # a number written in another base is reported as such (number-not-decimal), not twice
+    seen = {("wrong-type", path) for path in context.document.numerals}
     for error in _validator().iter_errors(context.data):
         for finding in _findings(context, error):
             if (finding.code, finding.path) not in seen:

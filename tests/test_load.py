@@ -33,7 +33,6 @@ def test_positions_of_keys_and_values_are_one_based_in_characters() -> None:
 @pytest.mark.parametrize(("text", "value"), [
     ("a: 2020-08-25", "2020-08-25"),   # dates stay text for the schema to check
     ("a: 2020-08", "2020-08"),
-    ("a: 0x10", 16),
     ("a: 1.5", 1.5),
     ("a: yes", True),
     ("a:", None),
@@ -42,6 +41,22 @@ def test_positions_of_keys_and_values_are_one_based_in_characters() -> None:
 ])
 def test_scalars_resolve_as_yaml_says(text: str, value: object) -> None:
     assert parse(text, "f.yaml").data == {"a": value}
+
+
+@pytest.mark.parametrize(("text", "form", "value"), [
+    ("015", "octal", 13), ("-015", "octal", -13), ("0x10", "hexadecimal", 16),
+    ("0b101", "binary", 5), ("1:30", "sexagesimal", 90), ("1_000", "underscores", 1000),
+    ("+5", "plus-sign", 5), ("+0x1", "plus-sign", 1),
+])
+def test_a_number_not_in_decimal_digits_stays_as_written(text, form, value) -> None:
+    document = parse(f"a:\n  b: {text}\n", "f.yaml")
+    assert document.data == {"a": {"b": text}}  # never the number YAML would make of it
+    assert document.numerals == {("a", "b"): (form, value)}
+
+
+@pytest.mark.parametrize("text", ["0", "15", "-3", "'015'", "0o17"])
+def test_decimal_numbers_and_quoted_text_are_what_they_say(text) -> None:
+    assert parse(f"a: {text}", "f.yaml").numerals == {}
 
 
 def test_duplicate_key_names_both_lines_and_the_path() -> None:
