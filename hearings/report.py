@@ -18,7 +18,7 @@ from .reference import LANGUAGES, document_settings, reference
 from .render import render
 from .validate import check_file
 from .workspace import Workspace
-from .write import write_atomically
+from .write import recover, replace_folder
 
 WRITTEN, UNCHANGED, REPLACED = N_("written"), N_("unchanged"), N_("replaced")
 
@@ -101,8 +101,9 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool 
         for lang in LANGUAGES}
     # both languages state the same figures, and the summary agrees with the table
     check_parity(documents, [month.group_columns(group.code) for group in ref.groups])
-    # plan every file before writing any
+    # plan every file before writing any, on what a killed build may have left
     folder = reports_dir / str(month.period)
+    recover(folder)
     plan = {folder / f"{month.period}-{lang}.docx": content
             for lang, content in documents.items()}
     statuses = {path: _status(path, content) for path, content in plan.items()}
@@ -121,15 +122,19 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool 
                 statuses[pdf_path] = UNCHANGED
         _refuse_replacing(statuses, force)
     outcome = Outcome(report, notes=[note] if note else [])
+    renames, files = {}, {}
     for path, content in plan.items():
         status = statuses[path]
         if status == REPLACED:
             kept = _previous_name(path)
-            path.rename(kept)
+            renames[path.name] = kept.name
             said = _("replaced (previous kept as {name})").format(name=kept.name)
         else:
             said = _(WRITTEN) if status == WRITTEN else _(UNCHANGED)
         if status != UNCHANGED:
-            write_atomically(path, content)
+            files[path.name] = content
         outcome.files.append((path, said))
+    # the month's files change together, or not at all
+    if files:
+        replace_folder(folder, renames, files)
     return outcome

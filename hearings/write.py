@@ -1,17 +1,34 @@
-"""Writing files so that a reader never sees a half-written one."""
+"""Writing files so that a reader never sees a half-written one, nor a month's reports of two
+different builds, with the permissions the user's umask gives any new file."""
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
+import shutil
+import sys
 import tempfile
 from pathlib import Path
 
+# Left behind only by a build that was killed; the next one removes them.
+STAGING = ".{name}.staging-"
+RETIRED = ".{name}.retired-"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
 
 def write_atomically(path: Path, content: bytes) -> None:
-    """Write to a temporary file beside path, then rename it over path in one step."""
+    """Write to a temporary file beside path, then rename it over path in one step; the file
+    gets the mode the umask gives a new file (mkstemp alone would make it 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as stream:
             stream.write(content)
             stream.flush()
@@ -19,4 +36,92 @@ def write_atomically(path: Path, content: bytes) -> None:
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
+        raise
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE); False where the
+    system or the file system cannot."""
+    if sys.platform != "linux":
+        return False
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_cwd, rename_exchange = -100, 2
+    if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """An unchanged file goes into the new folder as a hard link (no copy, same file)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _fsync_directory(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def recover(folder: Path) -> None:
+    """Undo what a killed replacement left: a retired folder whose successor never arrived
+    is put back; staging and retired leftovers are removed."""
+    parent, name = folder.parent, folder.name
+    if not parent.is_dir():
+        return
+    retired = sorted(parent.glob(RETIRED.format(name=name) + "*"))
+    if retired and not folder.exists():
+        os.rename(retired.pop(), folder)
+    for leftover in retired + sorted(parent.glob(STAGING.format(name=name) + "*")):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def replace_folder(folder: Path, renames: dict[str, str], files: dict[str, bytes]) -> None:
+    """Give folder its next state in one step: its files as they are, those in `renames`
+    moved to their new names (a replaced report kept as .previous-N), and `files` written.
+
+    The new state is made in a staging folder beside it and swapped in whole, so that a
+    build killed at any moment leaves the previous state or the new one under the final
+    names, never one language of each, and never loses the previous files.
+    """
+    parent = folder.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    recover(folder)
+    staging = Path(tempfile.mkdtemp(dir=parent, prefix=STAGING.format(name=folder.name)))
+    try:
+        os.chmod(staging, 0o777 & ~_umask())
+        if folder.exists():
+            os.rmdir(staging)
+            shutil.copytree(folder, staging, copy_function=_link_or_copy)
+        for old, new in renames.items():
+            os.rename(staging / old, staging / new)
+        for name, content in files.items():
+            write_atomically(staging / name, content)
+        _fsync_directory(staging)
+        if not folder.exists():
+            os.rename(staging, folder)
+        elif _exchange(staging, folder):
+            shutil.rmtree(staging)  # now the previous state
+        else:  # two renames: recover() puts the previous folder back if killed between them
+            retired = Path(tempfile.mkdtemp(dir=parent, prefix=RETIRED.format(name=folder.name)))
+            os.rmdir(retired)
+            os.rename(folder, retired)
+            try:
+                os.rename(staging, folder)
+            except BaseException:
+                os.rename(retired, folder)
+                raise
+            shutil.rmtree(retired)
+        _fsync_directory(parent)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
         raise
