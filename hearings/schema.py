@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator, validators
 
 from .context import NOT_ASSESSED, Context
 from .findings import Finding
-from .i18n import N_, _
+from .i18n import N_, _, translations
 from .reference import LANGUAGES, Reference, reference
 
 
@@ -46,34 +46,34 @@ def monthly_schema(reference: Reference) -> dict:
     group_codes = [group.code for group in reference.groups]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Monthly public-hearings monitoring report",
-        "description": "One month of findings; both language versions are rendered from it. "
-                       "Generated from hearings/reference/ by `python build.py schema`.",
+        "title": N_("Monthly public-hearings monitoring report"),
+        "description": N_("One month of findings; both language versions are rendered from it. "
+                          "Generated from the reference data by `hearings schema`."),
         "type": "object",
         "additionalProperties": False,
         "required": ["period", "summary", "regions", "observations", "closing"],
         "properties": {
             "period": {
                 "title": N_("a month written YYYY-MM"),
-                "description": "The report's month, YYYY-MM; the file is named after it.",
+                "description": N_("The report's month, YYYY-MM; the file is named after it."),
                 "type": "string",
                 "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$",
             },
             "summary": {
-                "description": "The figures the report's text states.",
+                "description": N_("The figures the report's text states."),
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["announcements", "protocols", "violations",
                              "violations_by_group"],
                 "properties": {
                     "announcements": {"$ref": "#/$defs/figure",
-                                      "description": "Announcements placed, all regions."},
+                                      "description": N_("Announcements placed, all regions.")},
                     "protocols": {"$ref": "#/$defs/figure",
-                                  "description": "Protocols placed, all regions."},
+                                  "description": N_("Protocols placed, all regions.")},
                     "violations": {"$ref": "#/$defs/figure",
-                                   "description": "Violations in total, all regions."},
+                                   "description": N_("Violations in total, all regions.")},
                     "violations_by_group": {
-                        "description": "Violations by announcements and by protocols.",
+                        "description": N_("Violations by announcements and by protocols."),
                         "type": "object",
                         "additionalProperties": False,
                         "required": group_codes,
@@ -83,14 +83,15 @@ def monthly_schema(reference: Reference) -> dict:
                 },
             },
             "regions": {
-                "description": "One row of the table per region in force in the period.",
+                "description": N_("One row of the table per region in force in the period."),
                 "type": "object",
                 "additionalProperties": False,
                 "properties": region_properties,
             },
             "observations": {
-                "description": "Free-text observations; with `category`, placed after that "
-                               "category's paragraph, otherwise after all of them.",
+                "description": N_("Free-text observations; with `category`, placed after that "
+                                  "category's paragraph (it needs findings that month), "
+                                  "otherwise after all of them."),
                 "type": "array",
                 "items": {
                     "type": "object",
@@ -104,15 +105,15 @@ def monthly_schema(reference: Reference) -> dict:
                 },
             },
             "closing": {
-                "description": "Proposals and next steps, one paragraph per item.",
+                "description": N_("Proposals and next steps, one paragraph per item."),
                 "type": "array",
-                "items": _texts("One paragraph in both languages."),
+                "items": _texts(N_("One paragraph in both languages.")),
             },
             "evidence": {
-                "description": "The evidence register, optional: one entry per violation "
-                               "found. With it, the table's counts must equal the entries, "
-                               "region by region and category by category, and both reports "
-                               "get an appendix that lists them.",
+                "description": N_("The evidence register, optional: one entry per violation "
+                                  "found. With it, the table's counts must equal the entries, "
+                                  "region by region and category by category, and both reports "
+                                  "get an appendix that lists them."),
                 "type": "array",
                 "items": {
                     "type": "object",
@@ -124,37 +125,37 @@ def monthly_schema(reference: Reference) -> dict:
                         "category": {"title": N_("a violation category's code"),
                                      "enum": category_codes},
                         "url": {"title": N_("a web address (http or https)"),
-                                "description": "The page where the violation was seen.",
+                                "description": N_("The page where the violation was seen."),
                                 "type": "string", "pattern": "^https?://\\S+$"},
                         "seen": {"title": N_("a date written YYYY-MM-DD"),
-                                 "description": "The day the violation was seen.",
+                                 "description": N_("The day the violation was seen."),
                                  "type": "string",
                                  "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
                         "project": {"$ref": "#/$defs/text",
-                                    "description": "The project's name, as the page gives it."},
-                        "remark": _texts("A remark where one is needed, in both languages."),
+                                    "description": N_("The project's name, as the page gives it.")},
+                        "remark": _texts(N_("A remark where one is needed, in both languages.")),
                     },
                 },
             },
             "signatory": {
-                "description": "Who signs the report; without it the reports have no signature "
-                               "block and `build` warns.",
+                "description": N_("Who signs the report; without it the reports have no signature "
+                                  "block and `build` warns."),
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["position", "name"],
                 "properties": {
-                    "position": _texts("The signatory's position."),
-                    "name": _texts("Initials and surname, as signed."),
+                    "position": _texts(N_("The signatory's position.")),
+                    "name": _texts(N_("Initials and surname, as signed.")),
                 },
             },
             "executor": {
-                "description": "Who prepared the report, for the executor's line; without it the "
-                               "reports have none and `build` warns.",
+                "description": N_("Who prepared the report, for the executor's line; without it "
+                                  "the reports have none and `build` warns."),
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["name", "phone"],
                 "properties": {
-                    "name": _texts("Initials and surname."),
+                    "name": _texts(N_("Initials and surname.")),
                     "phone": {"title": N_("a phone number"), "type": "string",
                               "pattern": "^[+]?[0-9][0-9 ()-]{4,}[0-9]$"},
                 },
@@ -164,7 +165,7 @@ def monthly_schema(reference: Reference) -> dict:
             "figure": {"title": N_("a whole number ≥ 0"), "type": "integer", "minimum": 0},
             "count": {
                 "title": N_("a whole number ≥ 0 or n/a"),
-                "description": f"{NOT_ASSESSED}: could not be assessed (shown as a dash).",
+                "description": N_("n/a: could not be assessed (shown as a dash)."),
                 "anyOf": [{"$ref": "#/$defs/figure"}, {"const": NOT_ASSESSED}],
             },
             "text": {"title": N_("a non-empty text"), "type": "string", "pattern": "\\S"},
@@ -174,27 +175,82 @@ def monthly_schema(reference: Reference) -> dict:
                 "required": ["announcements", "protocols", "violations", "total"],
                 "properties": {
                     "announcements": {"$ref": "#/$defs/count",
-                                      "description": "Announcements placed."},
+                                      "description": N_("Announcements placed.")},
                     "protocols": {"$ref": "#/$defs/count",
-                                  "description": "Protocols placed."},
+                                  "description": N_("Protocols placed.")},
                     "violations": {
-                        "description": "Violations found, by category.",
+                        "description": N_("Violations found, by category."),
                         "type": "object",
                         "additionalProperties": False,
                         "required": category_codes,
                         "properties": category_properties,
                     },
                     "total": {"$ref": "#/$defs/count",
-                              "description": "The row's total of violations."},
+                              "description": N_("The row's total of violations.")},
                 },
             },
         },
     }
 
 
+def _region_names(region) -> str:
+    """A region's official names in both languages, each with the days it was in force."""
+    names = []
+    for name in reversed(region.names):
+        days = name.validity
+        when = (f" ({days.valid_from or '…'} – {days.valid_until or '…'})"
+                if len(region.names) > 1 else "")
+        names.append(" / ".join(name.forms[lang]["official"] for lang in LANGUAGES) + when)
+    return "; ".join(names)
+
+
+def _annotate(node: object, ru, kk) -> None:
+    """Titles in Russian, descriptions in Russian with the Kazakh beside, in place."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "title" and isinstance(value, str):
+                node[key] = ru(value)
+            elif key == "description" and isinstance(value, str) and ru(value) != value:
+                node[key] = f"{ru(value)}\n\n{kk(value)}"
+            else:
+                _annotate(value, ru, kk)
+    elif isinstance(node, list):
+        for item in node:
+            _annotate(item, ru, kk)
+
+
+def editor_schema(reference: Reference) -> dict:
+    """The schema file for the analyst's editor: the schema that validation uses, with its
+    words in Russian and Kazakh, every region and category code described by its names, and
+    a snippet that writes a whole region row."""
+    schema = monthly_schema(reference)
+    _annotate(schema, translations("ru").gettext, translations("kk").gettext)
+    names = {region.code: _region_names(region) for region in reference.regions}
+    headers = {c.code: " / ".join(c.header[lang] for lang in LANGUAGES)
+               for c in reference.categories}
+    for code, row in schema["properties"]["regions"]["properties"].items():
+        row["description"] = names[code]
+    for code, count in schema["$defs"]["region"]["properties"]["violations"][
+            "properties"].items():
+        count["description"] = headers[code]
+    entry = schema["properties"]["evidence"]["items"]["properties"]
+    for field, described in ((entry["region"], names), (entry["category"], headers),
+                             (schema["properties"]["observations"]["items"]["properties"][
+                                 "category"], headers)):
+        field["enumDescriptions"] = [described[code] for code in field["enum"]]
+    schema["$defs"]["region"]["defaultSnippets"] = [{
+        "label": "строка региона / өңір жолы",
+        "description": "Все показатели региона с нулями / Өңірдің барлық көрсеткіштері нөлмен",
+        "body": {"announcements": 0, "protocols": 0,
+                 "violations": {category.code: 0 for category in reference.categories},
+                 "total": 0},
+    }]
+    return schema
+
+
 def schema_text(reference: Reference) -> str:
-    """The schema file's exact content."""
-    return json.dumps(monthly_schema(reference), ensure_ascii=False, indent=2) + "\n"
+    """The schema file's exact content (for editors; validation uses the schema in memory)."""
+    return json.dumps(editor_schema(reference), ensure_ascii=False, indent=2) + "\n"
 
 
 def _is_integer(checker, instance) -> bool:
