@@ -32,6 +32,7 @@ from hearings.reference import LANGUAGES, document_settings, reference  # noqa: 
 from hearings.render import _table  # noqa: E402
 from hearings.report import build  # noqa: E402
 from hearings.workspace import PACKAGED_TEMPLATES as TEMPLATES  # noqa: E402
+from hearings.workspace import Workspace  # noqa: E402
 
 SIGNED = ROOT / "tests" / "signed" / "2020-08.yaml"
 
@@ -60,7 +61,9 @@ def bare_docxtpl() -> None:
 
 
 def generated_months(folder: Path) -> list[Path]:
-    """Twelve months of 2021 with random counts that add up, from the August file."""
+    """Twelve months of 2021 with random counts that add up, from the August file, in
+    folder/data (each compared with the month before)."""
+    (folder / "data").mkdir(exist_ok=True)
     base = load(SIGNED).data
     rng = random.Random(2021)
     categories = [c for c in reference().categories]
@@ -82,7 +85,7 @@ def generated_months(folder: Path) -> list[Path]:
             totals["protocols"] += row["protocols"]
         data["summary"] = {**totals, "violations": sum(groups.values()),
                            "violations_by_group": groups}
-        path = folder / f"2021-{month:02d}.yaml"
+        path = folder / "data" / f"2021-{month:02d}.yaml"
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
                         encoding="utf-8")
         files.append(path)
@@ -105,7 +108,7 @@ def main() -> None:
         months = generated_months(work)
         start = time.perf_counter()
         for path in months:
-            outcome = build(path, work / "year")
+            outcome = build(path, work / "year", workspace=Workspace(work))
             assert not outcome.report.errors, outcome.report.findings[:3]
         year = time.perf_counter() - start
     print(f"one month, both languages, median of {repeat} runs")

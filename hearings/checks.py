@@ -79,6 +79,13 @@ def check_file_name(context: Context) -> Iterator[Finding]:
         yield context.finding("period-mismatch", ("period",), expected=name, found=period)
 
 
+def check_period_not_future(context: Context) -> Iterator[Finding]:
+    """A month after the current one has no findings yet: its file is a mistyped period."""
+    period, today = context.period, dt.date.today()
+    if period is not None and period.first_day > today:
+        yield context.finding("period-in-future", ("period",), found=str(period))
+
+
 def check_region_set(context: Context) -> Iterator[Finding]:
     """The rows are exactly the regions in force in the period (the keys make each unique)."""
     period = context.period
@@ -360,6 +367,7 @@ def check_evidence_counts(context: Context) -> Iterator[Finding]:
                                            context.period))
 
 
-CHECKS = (check_file_name, check_region_set, check_row_totals, check_summary, check_bounds,
-          check_scripts, check_evidence_entries, check_evidence_counts, check_observations,
-          check_facts, check_numerals, check_invisible)
+CHECKS = (check_file_name, check_period_not_future, check_region_set, check_row_totals,
+          check_summary, check_bounds, check_scripts, check_evidence_entries,
+          check_evidence_counts, check_observations, check_facts, check_numerals,
+          check_invisible)

@@ -62,8 +62,11 @@ def validate(files: tuple[Path, ...], output_format: str, strict: bool) -> None:
               default=Path("reports"), show_default=True, help="Where reports are written.")
 @click.option("--strict", is_flag=True,
               help="Write nothing when the file has warnings, a missing signatory among them.")
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="The month before, for the comparison "
+              "(default: data/<month before>.yaml).")
 def build(data_file: Path | None, pdf: bool, force: bool, reports_dir: Path,
-          strict: bool) -> None:
+          strict: bool, previous: Path | None) -> None:
     """Build the Russian and Kazakh reports of a month (default: the newest in data/)."""
     from .exceptions import HearingsError
     from .output import as_text
@@ -76,7 +79,8 @@ def build(data_file: Path | None, pdf: bool, force: bool, reports_dir: Path,
             raise click.UsageError(_("no monthly file given and none in data/"))
         data_file = files[-1]
     try:
-        outcome = build_reports(data_file, reports_dir, force=force, pdf=pdf, strict=strict)
+        outcome = build_reports(data_file, reports_dir, force=force, pdf=pdf, strict=strict,
+                                previous=previous)
     except HearingsError as err:
         raise click.ClickException(str(err)) from err
     click.echo(as_text([outcome.report], strict=strict))
@@ -125,9 +129,13 @@ def new(period, data_dir: Path) -> None:
     from .new import new_month
 
     try:
-        path, source = new_month(period, data_dir)
+        path, source, warnings = new_month(period, data_dir)
     except HearingsError as err:
         raise click.ClickException(str(err)) from err
+    from .output import finding_line
+
+    for warning in warnings:
+        click.echo(finding_line(warning))
     if source:
         click.echo(_("{path}: created; signatory and executor carried over from {source}")
                    .format(path=path, source=source))

@@ -18,9 +18,8 @@ def _change(before: int | None, after: int | None) -> str:
 
 
 def compare_text(before: Month, after: Month) -> str:
-    """The comparison as the command line prints it (names in Kazakh for Kazakh messages,
-    else in Russian)."""
-    lang = "kk" if language() == "kk" else "ru"
+    """The comparison as the command line prints it, names in the messages' language."""
+    lang = language()
     rows_before = {row.region.code: row for row in before.rows}
     rows_after = {row.region.code: row for row in after.rows}
     codes = list(rows_after) + [c for c in rows_before if c not in rows_after]

@@ -20,8 +20,8 @@ def is_count(value: object) -> bool:
 
 
 def _names_language() -> str:
-    """The language of region and category names in messages (Russian for English ones)."""
-    return "kk" if language() == "kk" else "ru"
+    """The language of region and category names in messages: the messages' own."""
+    return language()
 
 
 def category_name(reference: Reference, code: object) -> str | None:

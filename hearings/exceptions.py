@@ -29,3 +29,7 @@ class ParityError(HearingsError):
 
 class MonthExistsError(HearingsError):
     """Raised when `new` would overwrite a monthly file that already exists."""
+
+
+class MonthRefusedError(HearingsError):
+    """Raised when `new` is asked for a month no report can be made for (its findings said)."""

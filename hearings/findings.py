@@ -51,6 +51,10 @@ KINDS: dict[str, Kind] = {
     # the schema
     "unknown-key": Kind(ERROR, N_("unknown key '{key}'; expected one of: {allowed}")),
     "missing-key": Kind(ERROR, N_("the key '{key}' is missing")),
+    "text-cut-at-comma": Kind(ERROR, N_(
+        "a comma inside {{ru: ..., kk: ...}} ends a text, so '{key}' became a key and the text "
+        "before it was cut; write the text in quotes (ru: \"...\") or on lines of its own "
+        "(ru: >-)")),
     "wrong-type": Kind(ERROR, N_("expected {expected}, found {found}")),
     "invalid-value": Kind(ERROR, N_("expected {expected}, found {found}")),
     "empty-text": Kind(ERROR, N_("the text is empty; every text is needed in both languages")),
@@ -92,6 +96,9 @@ KINDS: dict[str, Kind] = {
     "not-ready-to-sign": Kind(WARNING, N_(
         "the file names no {missing}: the reports have no {part} until `{key}:` is added (see "
         "README)")),
+    "period-in-future": Kind(WARNING, N_(
+        "{found} is after the current month: no report can be made for it yet; is the period "
+        "mistyped?")),
     "count-exceeds-placed": Kind(WARNING, N_(
         "{region} › {category}: the count is {found}, more than {bound} ({expected})")),
     "count-without-placed": Kind(WARNING, N_(

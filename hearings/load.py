@@ -84,6 +84,8 @@ class Document:
     # numbers YAML would read in another base or form ("015" is 13): kept as the text
     # written, each with the form YAML gives it and the value it would have been
     numerals: dict[tuple, tuple[str, int]] = field(default_factory=dict)
+    # mappings written in flow style, {ru: ..., kk: ...}, where a comma ends a value
+    flow: set[tuple] = field(default_factory=set)
 
     def where(self, path: tuple, key: bool = False) -> Mark:
         """The place of the value (or its key) at path, else of its nearest ancestor."""
@@ -232,6 +234,8 @@ def _build(events, document: Document) -> object:
         if len(stack) == MAX_DEPTH:
             raise LoadError("nesting-too-deep", mark, limit=MAX_DEPTH)
         container = {} if isinstance(event, yaml.MappingStartEvent) else []
+        if isinstance(event, yaml.MappingStartEvent) and event.flow_style:
+            document.flow.add(path)
         stack.append(_Frame(container, path))
     return root[0] if root else None
 

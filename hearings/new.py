@@ -6,10 +6,12 @@ from pathlib import Path
 
 import yaml
 
-from .exceptions import MonthExistsError
+from .exceptions import MonthExistsError, MonthRefusedError
 from .i18n import _
 from .load import LoadError, load
+from .output import as_text
 from .reference import Period, reference
+from .validate import check_text
 from .workspace import Workspace
 from .write import write_atomically
 
@@ -52,6 +54,25 @@ closing: []
 """
 
 
+# Texts on lines of their own: in {ru: ..., kk: ...} a comma would end the text.
+PEOPLE = """
+# Before the reports are signed, name who signs and who prepared them (texts on lines of
+# their own, or in quotes: in {ru: ..., kk: ...} a comma would cut a text short):
+# signatory:
+#   position:
+#     ru: ...
+#     kk: ...
+#   name:
+#     ru: А. Б. Фамилия
+#     kk: А. Б. Фамилия
+# executor:
+#   name:
+#     ru: ...
+#     kk: ...
+#   phone: +7 ...
+"""
+
+
 def previous_file(period: Period, data_dir: Path) -> Path | None:
     """The latest monthly file before period, if any."""
     earlier = [p for p in sorted(data_dir.glob("*.yaml")) if p.stem < str(period)]
@@ -89,22 +110,25 @@ def month_text(period: Period, people: dict, schema: str) -> str:
                  "month).\n")
         text += yaml.safe_dump(people, allow_unicode=True, sort_keys=False, width=100)
     else:
-        text += ("\n# Before the reports are signed, name who signs and who prepared them:\n"
-                 "# signatory:\n#   position: {ru: ..., kk: ...}\n#   name: {ru: ..., kk: ...}\n"
-                 "# executor:\n#   name: {ru: ..., kk: ...}\n#   phone: +7 ...\n")
+        text += PEOPLE
     return text
 
 
 def new_month(period: Period, data_dir: Path,
-              workspace: Workspace | None = None) -> tuple[Path, Path | None]:
-    """Write data/<period>.yaml; never over an existing file. Returns it and the file the
-    signatory and executor came from."""
+              workspace: Workspace | None = None) -> tuple[Path, Path | None, list]:
+    """Write data/<period>.yaml; never over an existing file, never a month with errors of
+    its own. Returns it, the file the signatory and executor came from, and what the new
+    file's warnings say (a month after the current one, a fact the reports leave out)."""
     workspace = workspace or Workspace.here()
     path = data_dir / f"{period}.yaml"
     if path.exists():
         raise MonthExistsError(_("{path} exists already; it is left as it is").format(path=path))
     previous = previous_file(period, data_dir)
     people = _people(previous)
-    schema = workspace.schema_reference(path)
-    write_atomically(path, month_text(period, people, schema).encode("utf-8"))
-    return path, previous if people else None
+    text = month_text(period, people, workspace.schema_reference(path))
+    report = check_text(text, str(path))
+    if report.errors:  # a month after this one, or one the reference data cannot report
+        raise MonthRefusedError(as_text([report], strict=False) + "\n" + _(
+            "{path} was not created").format(path=path))
+    write_atomically(path, text.encode("utf-8"))
+    return path, previous if people else None, report.warnings

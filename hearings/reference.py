@@ -13,7 +13,8 @@ from .i18n import _
 from .load import LoadError, load
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
-LANGUAGES = ("ru", "kk")
+LANGUAGES = ("ru", "kk")  # of the documents
+NAME_LANGUAGES = (*LANGUAGES, "en")  # of names in messages
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ def reference() -> Reference:
                 iso=entry["iso"],
                 validity=validity(entry),
                 names=tuple(RegionName(validity(name),
-                                       {lang: name[lang] for lang in LANGUAGES})
+                                       {lang: name[lang] for lang in NAME_LANGUAGES})
                             for name in entry["names"]),
             )
             for entry in regions_file["regions"])

@@ -48,15 +48,19 @@ def _status(path: Path, content: bytes) -> str:
     return UNCHANGED if path.read_bytes() == content else REPLACED
 
 
-def previous_month(data_file: Path, month) -> tuple[Month | None, str | None]:
-    """The month before, from the file beside this one, if it exists and is valid."""
-    path = data_file.parent / f"{month.period.previous()}.yaml"
+def previous_month(month: Month, path: Path) -> tuple[Month | None, str | None]:
+    """The month before from its file, and a note when the reports make no comparison: the
+    same wherever the month's own file lies."""
     if not path.exists():
-        return None, None
+        return None, _("there is no {path}: the reports say nothing about the month before")\
+            .format(path=path)
     report, context = check_file(path)
     if report.errors:
         return None, _("{path} has errors: the comparison with the previous month is left "
                        "out").format(path=path)
+    if context.period != month.period.previous():
+        return None, _("{path} is not the month before {period}: the comparison is left "
+                       "out").format(path=path, period=month.period)
     return month_from(context.data, reference()), None
 
 
@@ -70,14 +74,16 @@ def _refuse_replacing(statuses: dict[Path, str], force: bool) -> None:
 
 
 def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool = False,
-          strict: bool = False, workspace: Workspace | None = None) -> Outcome:
+          strict: bool = False, workspace: Workspace | None = None,
+          previous: Path | None = None) -> Outcome:
     """Write reports/<period>/<period>-<lang>.docx (and .pdf) for a valid file.
 
     A file that names no signatory or executor gives reports without the signature block or
     the executor's line, and a warning. Nothing is written when the file is invalid (with
     strict, when it has warnings), when a report exists with other content and force is not
     given, or when PDF conversion fails. The templates are the workspace's (default: the
-    current folder's), else the packaged ones.
+    current folder's), else the packaged ones; the month before is `previous`, by default
+    the workspace's data/<month before>.yaml, wherever the month's own file lies.
     """
     workspace = workspace or Workspace.here()
     # validate, and check the file names who signs
@@ -93,7 +99,8 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool 
     ref, settings = reference(), document_settings()
     month = month_from(context.data, ref)
     month_facts = facts().for_month(month.period)
-    before, note = previous_month(data_file, month)
+    before, note = previous_month(
+        month, previous or workspace.data_dir / f"{month.period.previous()}.yaml")
     documents = {
         lang: render(document_context(month, ref, month_facts, settings, lang, before),
                      table(month, ref, lang, settings["languages"][lang]),

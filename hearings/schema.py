@@ -320,6 +320,11 @@ def _found(value: object) -> str:
     return str(value)
 
 
+def _prose(key: str) -> bool:
+    """A key that is words rather than a code: the rest of a text a comma cut off."""
+    return " " in key.strip() or not key.isascii()
+
+
 def _findings(context: Context, error) -> Iterator[Finding]:
     path = tuple(error.absolute_path)
     keyword = error.validator
@@ -333,7 +338,11 @@ def _findings(context: Context, error) -> Iterator[Finding]:
     if keyword == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
         for key in error.instance:
-            if key not in allowed:
+            if key not in allowed and path in context.document.flow and _prose(key):
+                # {ru: Вице-министр экологии, геологии ...}: the comma ended the text
+                yield context.finding("text-cut-at-comma", (*path, key), key=True,
+                                      params={"key": key})
+            elif key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=3, cutoff=0.6)
                 yield context.finding("unknown-key", (*path, key), key=True,
                                       params={"key": key,

@@ -7,7 +7,7 @@ from pathlib import Path
 from .checks import CHECKS, table_figures
 from .context import Context, path_names, period_of
 from .findings import FileReport, Finding
-from .load import LoadError, load
+from .load import Document, LoadError, load, parse
 from .reference import reference
 from .schema import check_schema
 
@@ -27,9 +27,27 @@ def check_file(path: Path, file: str | None = None) -> tuple[FileReport, Context
     try:
         document = load(path, file)
     except LoadError as err:
-        names = path_names(reference(), err.path, period_of(path.stem))
-        return FileReport(file, [Finding(err.code, file, err.mark.line, err.mark.column,
-                                         err.path, params=err.params, **names)]), None
+        return _unreadable(err, file), None
+    return check_document(document)
+
+
+def check_text(text: str, file: str) -> FileReport:
+    """The findings for a monthly file's text that is not on disk yet (what `new` writes)."""
+    try:
+        return check_document(parse(text, file))[0]
+    except LoadError as err:
+        return _unreadable(err, file)
+
+
+def _unreadable(err: LoadError, file: str) -> FileReport:
+    names = path_names(reference(), err.path, period_of(Path(file).stem))
+    return FileReport(file, [Finding(err.code, file, err.mark.line, err.mark.column, err.path,
+                                     params=err.params, **names)])
+
+
+def check_document(document: Document) -> tuple[FileReport, Context | None]:
+    """The findings for a loaded file, and its context for the build."""
+    file = document.file
     if not isinstance(document.data, dict):
         mark = document.where(())
         return FileReport(file, [Finding("not-a-mapping", file, mark.line, mark.column,

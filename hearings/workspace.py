@@ -23,7 +23,8 @@ class Workspace:
 
     @classmethod
     def here(cls) -> Workspace:
-        return cls(Path.cwd())
+        """The current folder, its paths written relative to it (as messages show them)."""
+        return cls(Path("."))
 
     @property
     def data_dir(self) -> Path:

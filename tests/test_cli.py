@@ -77,12 +77,12 @@ def test_json_output_carries_every_field() -> None:
     assert finding == {
         "code": "row-total-mismatch",
         "severity": "error",
-        "message": "Акмолинская область: the total is 5, the violations add up to 4",
+        "message": "Akmola Region: the total is 5, the violations add up to 4",
         "file": str(FIXTURES / "row-total-mismatch" / "2020-08.yaml"),
         "line": 62,
         "column": 12,
         "path": "$.regions.akmola.total",
-        "region": "Акмолинская область",
+        "region": "Akmola Region",
         "category": None,
         "expected": 4,
         "found": 5,
@@ -94,7 +94,7 @@ def test_github_output_is_workflow_annotations(tmp_path, monkeypatch) -> None:
     result = _invoke("validate", "--format", "github", "2020-08.yaml")
     first = result.output.splitlines()[0]
     assert first.startswith("::warning file=2020-08.yaml,line=144,col=31,"
-                            "title=count-exceeds-placed::Жамбылская область › ")
+                            "title=count-exceeds-placed::Zhambyl Region › ")
     strict = _invoke("validate", "--format", "github", "--strict", "2020-08.yaml")
     assert strict.output.startswith("::error ")
 

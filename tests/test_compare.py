@@ -49,9 +49,9 @@ def test_compare_prints_each_change(two_months) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "2020-07 → 2020-08"
-    assert lines[2].split() == ["г.", "Нур-Султан", "13", "→", "15", "(+2)", "13", "0"]
-    assert "    Задним числом: 0 → 2 (+2)" in lines
-    assert lines[lines.index("    Задним числом: 0 → 2 (+2)") - 1].split()[:1] == ["Акмолинская"]
+    assert lines[2].split() == ["Nur-Sultan", "13", "→", "15", "(+2)", "13", "0"]
+    assert "    Backdated: 0 → 2 (+2)" in lines
+    assert lines[lines.index("    Backdated: 0 → 2 (+2)") - 1].split()[:1] == ["Akmola"]
     total = next(line for line in lines if line.startswith("total"))
     assert total.split() == ["total", "170", "→", "172", "(+2)", "124", "41", "→", "43", "(+2)"]
 
@@ -100,3 +100,44 @@ def test_russian_plural_forms(count, word) -> None:
 def test_kazakh_noun_stays_singular_after_a_number() -> None:
     forms = {"one": "бұзушылық", "other": "бұзушылық"}
     assert {counted(n, forms, "kk") for n in (1, 2, 43)} == {"бұзушылық"}
+
+
+def test_the_month_before_comes_from_the_workspace_wherever_the_file_lies(two_months) -> None:
+    workspace = two_months.parent
+    elsewhere = workspace / "incoming"
+    elsewhere.mkdir()
+    shutil.copy(two_months / "2020-08.yaml", elsewhere / "2020-08.yaml")
+    for source, reports in (("data/2020-08.yaml", "a"), ("incoming/2020-08.yaml", "b")):
+        result = CliRunner().invoke(main, ["build", source, "--reports", reports])
+        assert result.exit_code == 0, result.output
+        assert "note:" not in result.output
+    for lang in ("ru", "kk"):
+        a = (workspace / "a" / "2020-08" / f"2020-08-{lang}.docx").read_bytes()
+        b = (workspace / "b" / "2020-08" / f"2020-08-{lang}.docx").read_bytes()
+        assert a == b
+    ru = (workspace / "b" / "2020-08" / "2020-08-ru.docx").read_bytes()
+    assert "За июль 2020 года выявлено 41 нарушение" in full_text(ru)
+
+
+def test_without_the_month_before_the_build_says_so_every_time(two_months) -> None:
+    (two_months / "2020-07.yaml").unlink()
+    for _ in range(2):
+        result = CliRunner().invoke(main, ["build", "data/2020-08.yaml"])
+        assert result.exit_code == 0, result.output
+        assert ("note: there is no data/2020-07.yaml: the reports say nothing about the month "
+                "before") in result.output
+    ru = full_text((two_months.parent / "reports/2020-08/2020-08-ru.docx").read_bytes())
+    assert "За июль" not in ru
+
+
+def test_the_month_before_can_be_named(two_months, tmp_path) -> None:
+    july = tmp_path / "archive" / "2020-07.yaml"
+    july.parent.mkdir()
+    (two_months / "2020-07.yaml").rename(july)
+    result = CliRunner().invoke(main, ["build", "data/2020-08.yaml", "--previous", str(july)])
+    assert result.exit_code == 0 and "note:" not in result.output, result.output
+    ru = full_text((two_months.parent / "reports/2020-08/2020-08-ru.docx").read_bytes())
+    assert "За июль 2020 года выявлено 41 нарушение" in ru
+    wrong = CliRunner().invoke(main, ["build", "data/2020-08.yaml", "--previous",
+                                      "data/2020-08.yaml", "--reports", "other"])
+    assert "is not the month before 2020-08: the comparison is left out" in wrong.output

@@ -13,6 +13,7 @@ from hearings.load import load
 from hearings.parity import full_text
 from hearings.reference import Period, reference
 from hearings.report import build
+from hearings.workspace import Workspace
 
 from .conftest import ROOT
 from .months import month_data, write_month
@@ -67,7 +68,8 @@ def corpus(tmp_path_factory) -> list[tuple[dict, dict[str, str], dict | None]]:
     built, previous = [], None
     for index, period in enumerate(periods()):
         data = corpus_month(index, period)
-        outcome = build(write_month(folder / "data", data), folder / "reports")
+        outcome = build(write_month(folder / "data", data), folder / "reports",
+                        workspace=Workspace(folder))
         assert not outcome.report.errors, [f.message for f in outcome.report.errors]
         texts = {path.stem.rsplit("-", 1)[1]: full_text(path.read_bytes())
                  for path, _status in outcome.files}

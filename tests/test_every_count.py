@@ -61,7 +61,7 @@ def test_a_changed_count_is_reported(path, value, august_text, validate_text) ->
     assert report.errors, f"changing {path} to {value} went unnoticed"
     if path[0] == "regions" and path[2] in ("violations", "total"):
         # the row's total no longer matches: the finding names the region and the figure
-        region = reference().region(path[1]).name(PERIOD).forms["ru"]["official"]
+        region = reference().region(path[1]).name(PERIOD).forms["en"]["official"]
         [row] = [f for f in report.errors if f.code == "row-total-mismatch"]
         assert row.region == region and row.message.startswith(region)
         assert row.line == DOCUMENT.values[("regions", path[1], "total")].line

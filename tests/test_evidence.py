@@ -43,7 +43,7 @@ def test_an_entry_for_a_region_without_a_row(validate_text) -> None:
         "    project: Тестовый проект\n")
     [finding] = validate_text(text).findings
     assert (finding.code, finding.json_path) == ("evidence-mismatch", "$.evidence[43].region")
-    assert finding.message == ("область Абай › Задним числом: the table counts 0, the evidence "
+    assert finding.message == ("Abai Region › Backdated: the table counts 0, the evidence "
                                "register lists 1")
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -48,9 +49,13 @@ def built(tmp_path_factory) -> dict[str, dict[str, str]]:
         if period == "2020-09":
             (workspace / "data").mkdir()
             shutil.copy(SIGNED, workspace / "data" / "2020-08.yaml")
-        path = write_month(workspace / "data", data)
-        result = CliRunner().invoke(main, ["build", str(path), "--reports",
-                                           str(workspace / "reports")])
+        write_month(workspace / "data", data)
+        before = Path.cwd()
+        os.chdir(workspace)  # the workspace's data/ holds the month before
+        try:
+            result = CliRunner().invoke(main, ["build", f"data/{period}.yaml"])
+        finally:
+            os.chdir(before)
         assert result.exit_code == 0, result.output
         texts[period] = {lang: full_text((workspace / "reports" / period
                                           / f"{period}-{lang}.docx").read_bytes())

@@ -92,3 +92,18 @@ def test_a_folder_with_its_own_schema_gets_it_by_a_relative_path(data_dir) -> No
     assert _new("2020-09").exit_code == 0
     text = (data_dir / "2020-09.yaml").read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../schema/monthly.schema.json\n")
+
+
+def test_a_month_after_the_current_one_is_created_with_a_warning(data_dir) -> None:
+    result = _new("2099-01")
+    assert result.exit_code == 0
+    assert "warning [period-in-future] 2099-01 is after the current month" in result.output
+    assert (data_dir / "2099-01.yaml").exists()
+
+
+def test_a_month_the_reference_data_cannot_report_is_not_created(data_dir) -> None:
+    result = _new("1999-01")
+    assert result.exit_code == 1
+    assert "error [fact-unknown]" in result.output and "the issuing ministry" in result.output
+    assert "data/1999-01.yaml was not created" in result.output
+    assert not (data_dir / "1999-01.yaml").exists()

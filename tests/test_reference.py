@@ -26,6 +26,9 @@ def test_every_region_has_every_form_in_both_languages(region) -> None:
             assert set(name.forms[lang]) == set(FORMS)
             for form in FORMS:
                 assert CYRILLIC_TEXT.match(name.forms[lang][form]), (lang, form)
+        # English names, for English messages: the official name and the table's
+        assert set(name.forms["en"]) == {"official", "table"}
+        assert all(text.isascii() for text in name.forms["en"].values())
 
 
 @pytest.mark.parametrize("region", REF.regions, ids=[r.code for r in REF.regions])
@@ -46,12 +49,14 @@ def test_codes_are_unique() -> None:
 def test_every_category_speaks_both_languages(category) -> None:
     assert category.group in {g.code for g in REF.groups}
     assert category.bounded_by in (None, "announcements", "protocols", "site")
-    texts = [category.header, category.name, category.consequence or {}]
+    texts = [{lang: category.header[lang] for lang in LANGUAGES}, category.name,
+             category.consequence or {}]
     texts += [{lang: forms[form]} for lang, forms in category.sentence.items() for form in forms]
     for part in texts:
         assert set(part) <= set(LANGUAGES)
         assert all(CYRILLIC_TEXT.match(part[lang].rstrip(".")) for lang in part), part
-    assert set(category.header) == set(category.name) == set(category.sentence) == set(LANGUAGES)
+    assert set(category.name) == set(category.sentence) == set(LANGUAGES)
+    assert set(category.header) == {*LANGUAGES, "en"} and category.header["en"].isascii()
     for lang in LANGUAGES:
         assert set(category.sentence[lang]) in ({"one", "many"}, {"one", "many", "many_sites"})
 
