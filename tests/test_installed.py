@@ -17,6 +17,8 @@ from hearings.parity import full_text
 from .conftest import ROOT
 
 
+pytestmark = pytest.mark.installs
+
 def _run(*command, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
     done = subprocess.run([str(c) for c in command], cwd=cwd, capture_output=True, text=True,
                           timeout=600, check=False)

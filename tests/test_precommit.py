@@ -14,6 +14,8 @@ import pytest
 from .conftest import AUGUST, ROOT
 
 
+pytestmark = pytest.mark.installs
+
 def _git(*args, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=check)
 
