@@ -16,7 +16,6 @@ from hearings.parity import full_text
 
 from .conftest import ROOT
 
-
 pytestmark = pytest.mark.installs
 
 def _run(*command, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:

@@ -13,7 +13,6 @@ import pytest
 
 from .conftest import AUGUST, ROOT
 
-
 pytestmark = pytest.mark.installs
 
 def _git(*args, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
