@@ -65,8 +65,10 @@ def validate(files: tuple[Path, ...], output_format: str, strict: bool) -> None:
 @click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="The month before, for the comparison "
               "(default: data/<month before>.yaml).")
+@click.option("--keep", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Sets of previous files (DOCX and PDF of one build) kept per month.")
 def build(data_file: Path | None, pdf: bool, force: bool, reports_dir: Path,
-          strict: bool, previous: Path | None) -> None:
+          strict: bool, previous: Path | None, keep: int) -> None:
     """Build the Russian and Kazakh reports of a month (default: the newest in data/)."""
     from .exceptions import HearingsError
     from .output import as_text
@@ -80,7 +82,7 @@ def build(data_file: Path | None, pdf: bool, force: bool, reports_dir: Path,
         data_file = files[-1]
     try:
         outcome = build_reports(data_file, reports_dir, force=force, pdf=pdf, strict=strict,
-                                previous=previous)
+                                previous=previous, keep=keep)
     except HearingsError as err:
         raise click.ClickException(str(err)) from err
     click.echo(as_text([outcome.report], strict=strict))

@@ -9,18 +9,19 @@ from .checks import check_ready_to_sign
 from .exceptions import ReportExistsError
 from .facts import facts
 from .findings import FileReport
-from .i18n import N_, _
+from .i18n import _
 from .localize import document_context, table
 from .model import Month, month_from
 from .parity import check_parity
 from .pdf import libreoffice, to_pdf
+from .plan import REPLACED, UNCHANGED, Plan
 from .reference import LANGUAGES, document_settings, reference
 from .render import render
 from .validate import check_file
 from .workspace import Workspace
 from .write import recover, replace_folder
 
-WRITTEN, UNCHANGED, REPLACED = N_("written"), N_("unchanged"), N_("replaced")
+KEEP_PREVIOUS = 3  # sets of previous files kept in a month's folder
 
 
 @dataclass
@@ -30,22 +31,6 @@ class Outcome:
     report: FileReport
     files: list[tuple[Path, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-
-def _previous_name(path: Path) -> Path:
-    """The first free name to keep a replaced report under: 2020-08-ru.previous-1.docx."""
-    number = 1
-    while True:
-        candidate = path.with_name(f"{path.stem}.previous-{number}{path.suffix}")
-        if not candidate.exists():
-            return candidate
-        number += 1
-
-
-def _status(path: Path, content: bytes) -> str:
-    if not path.exists():
-        return WRITTEN
-    return UNCHANGED if path.read_bytes() == content else REPLACED
 
 
 def previous_month(month: Month, path: Path) -> tuple[Month | None, str | None]:
@@ -64,8 +49,7 @@ def previous_month(month: Month, path: Path) -> tuple[Month | None, str | None]:
     return month_from(context.data, reference()), None
 
 
-def _refuse_replacing(statuses: dict[Path, str], force: bool) -> None:
-    blocked = [path for path, status in statuses.items() if status == REPLACED]
+def _refuse_replacing(blocked: list[Path], force: bool) -> None:
     if blocked and not force:
         raise ReportExistsError(_(
             "these reports exist with other content and were not replaced: {files}; rebuild "
@@ -75,7 +59,7 @@ def _refuse_replacing(statuses: dict[Path, str], force: bool) -> None:
 
 def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool = False,
           strict: bool = False, workspace: Workspace | None = None,
-          previous: Path | None = None) -> Outcome:
+          previous: Path | None = None, keep: int = KEEP_PREVIOUS) -> Outcome:
     """Write reports/<period>/<period>-<lang>.docx (and .pdf) for a valid file.
 
     A file that names no signatory or executor gives reports without the signature block or
@@ -83,7 +67,9 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool 
     strict, when it has warnings), when a report exists with other content and force is not
     given, or when PDF conversion fails. The templates are the workspace's (default: the
     current folder's), else the packaged ones; the month before is `previous`, by default
-    the workspace's data/<month before>.yaml, wherever the month's own file lies.
+    the workspace's data/<month before>.yaml, wherever the month's own file lies. Replaced
+    files go into one numbered set of previous files per build, DOCX and PDF together; at most
+    `keep` sets are kept.
     """
     workspace = workspace or Workspace.here()
     # validate, and check the file names who signs
@@ -111,37 +97,29 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool 
     # plan every file before writing any, on what a killed build may have left
     folder = reports_dir / str(month.period)
     recover(folder)
-    plan = {folder / f"{month.period}-{lang}.docx": content
-            for lang, content in documents.items()}
-    statuses = {path: _status(path, content) for path, content in plan.items()}
-    _refuse_replacing(statuses, force)
-    if pdf:
-        changed = {path.name: plan[path] for path, status in statuses.items()
-                   if status != UNCHANGED or not path.with_suffix(".pdf").exists()}
-        converted = to_pdf(changed) if changed else {}
-        for path in list(plan):
-            pdf_path = path.with_suffix(".pdf")
-            if pdf_path.name in converted:
-                plan[pdf_path] = converted[pdf_path.name]
-                statuses[pdf_path] = WRITTEN if not pdf_path.exists() else REPLACED
-            else:  # its DOCX is unchanged and the PDF made from it is there
-                plan[pdf_path] = pdf_path.read_bytes()
-                statuses[pdf_path] = UNCHANGED
-        _refuse_replacing(statuses, force)
-    outcome = Outcome(report, notes=[note] if note else [])
-    renames, files = {}, {}
-    for path, content in plan.items():
-        status = statuses[path]
-        if status == REPLACED:
-            kept = _previous_name(path)
-            renames[path.name] = kept.name
-            said = _("replaced (previous kept as {name})").format(name=kept.name)
-        else:
-            said = _(WRITTEN) if status == WRITTEN else _(UNCHANGED)
-        if status != UNCHANGED:
-            files[path.name] = content
-        outcome.files.append((path, said))
+    plan = Plan.of(folder, str(month.period))
+    docx = {lang: f"{month.period}-{lang}.docx" for lang in LANGUAGES}
+    pdfs = {lang: f"{month.period}-{lang}.pdf" for lang in LANGUAGES}
+    statuses = {lang: plan.status(docx[lang], documents[lang]) for lang in LANGUAGES}
+    _refuse_replacing([folder / docx[lang] for lang in LANGUAGES if statuses[lang] == REPLACED],
+                      force)
+    # a PDF stays only while it was made from the very DOCX beside it
+    stale = [lang for lang in LANGUAGES if not plan.pdf_is_current(docx[lang], documents[lang])]
+    converted = to_pdf({docx[lang]: documents[lang] for lang in stale}) if pdf and stale else {}
+    for lang in LANGUAGES:
+        plan.write(docx[lang], documents[lang], statuses[lang])
+    for lang in LANGUAGES:
+        if pdfs[lang] in converted:
+            plan.write(pdfs[lang], converted[pdfs[lang]],
+                       plan.status(pdfs[lang], converted[pdfs[lang]]))
+            plan.record(pdfs[lang], documents[lang])
+        elif lang in stale and (folder / pdfs[lang]).exists():
+            plan.remove_aside(pdfs[lang])
+        elif pdf:
+            plan.said[pdfs[lang]] = _(UNCHANGED)
+    plan.keep_at_most(keep)
     # the month's files change together, or not at all
-    if files:
-        replace_folder(folder, renames, files)
-    return outcome
+    if plan.finish():
+        replace_folder(folder, plan.renames, plan.files, plan.removals)
+    return Outcome(report, [(folder / name, said) for name, said in plan.said.items()],
+                   notes=[note] if note else [])

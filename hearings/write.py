@@ -85,9 +85,11 @@ def recover(folder: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def replace_folder(folder: Path, renames: dict[str, str], files: dict[str, bytes]) -> None:
+def replace_folder(folder: Path, renames: dict[str, str], files: dict[str, bytes],
+                   removals: list[str] = ()) -> None:
     """Give folder its next state in one step: its files as they are, those in `renames`
-    moved to their new names (a replaced report kept as .previous-N), and `files` written.
+    moved to their new names (a replaced report kept as .previous-N), `removals` gone, and
+    `files` written.
 
     The new state is made in a staging folder beside it and swapped in whole, so that a
     build killed at any moment leaves the previous state or the new one under the final
@@ -104,6 +106,8 @@ def replace_folder(folder: Path, renames: dict[str, str], files: dict[str, bytes
             shutil.copytree(folder, staging, copy_function=_link_or_copy)
         for old, new in renames.items():
             os.rename(staging / old, staging / new)
+        for name in removals:
+            os.unlink(staging / name)
         for name, content in files.items():
             write_atomically(staging / name, content)
         _fsync_directory(staging)
