@@ -288,12 +288,18 @@ def check_invisible(context: Context) -> Iterator[Finding]:
 
 
 def check_ready_to_sign(context: Context) -> Iterator[Finding]:
-    """A report can be signed when its file names the signatory and the executor."""
+    """A report can be signed when its file names the signatory and the executor, and has
+    been filled in: one notion for `validate --strict` and `build --strict` alike."""
     for key, missing, part in (("signatory", N_("signatory"), N_("signature block")),
                                ("executor", N_("executor"), N_("executor's line"))):
         if key not in context.data:
             yield context.finding("not-ready-to-sign", (key,),
                                   params={"key": key, "missing": _(missing), "part": _(part)})
+    rows = [row for row in context.regions().values() if isinstance(row, dict)]
+    counts = [row.get(kind) for row in rows for kind in ("announcements", "protocols")]
+    counts += [v for row in rows for v in _violations(row).values()]
+    if rows and all(count == 0 for count in counts) and not context.data.get("closing"):
+        yield context.finding("month-untouched", ("regions",), key=True)
 
 
 def _register(context: Context) -> list[tuple[int, dict]]:
@@ -370,4 +376,4 @@ def check_evidence_counts(context: Context) -> Iterator[Finding]:
 CHECKS = (check_file_name, check_period_not_future, check_region_set, check_row_totals,
           check_summary, check_bounds, check_scripts, check_evidence_entries,
           check_evidence_counts, check_observations, check_facts, check_numerals,
-          check_invisible)
+          check_invisible, check_ready_to_sign)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .findings import WARNING_CODES
 from .i18n import MESSAGE_LANGUAGES, _, language_from_environment, set_language
 
 
@@ -35,7 +36,11 @@ def main(lang: str | None) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]),
               default="text", show_default=True, help="How to print the findings.")
 @click.option("--strict", is_flag=True, help="Fail on warnings as well as errors.")
-def validate(files: tuple[Path, ...], output_format: str, strict: bool) -> None:
+@click.option("--allow", "allowed", multiple=True, metavar="CODE",
+              type=click.Choice(WARNING_CODES),
+              help="With --strict, let warnings of this code pass (repeatable).")
+def validate(files: tuple[Path, ...], output_format: str, strict: bool,
+             allowed: tuple[str, ...]) -> None:
     """Check monthly files (default: every data/*.yaml); exit 1 if any is invalid."""
     from .exceptions import HearingsError
     from .output import FORMATS
@@ -46,6 +51,8 @@ def validate(files: tuple[Path, ...], output_format: str, strict: bool) -> None:
         raise click.UsageError(_("no monthly files given and none in data/ (data/YYYY-MM.yaml)"))
     try:
         reports = [validate_file(path) for path in files]
+        for report in reports:
+            report.allowed = frozenset(allowed)
     except HearingsError as err:
         raise click.ClickException(str(err)) from err
     click.echo(FORMATS[output_format](reports, strict))

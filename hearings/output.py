@@ -28,7 +28,7 @@ def summary_line(report: FileReport, strict: bool) -> str:
         file=report.file, **(report.figures or {}))
     if warnings:
         line += "; " + _warnings(len(warnings))
-        if strict:
+        if not report.valid(strict):
             line += " " + _("(invalid with --strict)")
     return line
 
@@ -72,7 +72,8 @@ def as_github(reports: list[FileReport], strict: bool) -> str:
     lines = []
     for report in reports:
         for f in report.findings:
-            command = "error" if f.severity == ERROR or strict else "warning"
+            command = ("error" if f.severity == ERROR or (strict and f.code not in report.allowed)
+                       else "warning")
             lines.append(f"::{command} file={_escape(f.file, True)},line={f.line},"
                          f"col={f.column},title={_escape(f.code, True)}::"
                          f"{_escape(f.message)} ({f.json_path})")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import check_ready_to_sign
 from .exceptions import ReportExistsError
 from .facts import facts
 from .findings import FileReport
@@ -72,11 +71,8 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool 
     `keep` sets are kept.
     """
     workspace = workspace or Workspace.here()
-    # validate, and check the file names who signs
+    # validate (readiness to sign included: --strict means the same as for validate)
     report, context = check_file(data_file)
-    if not report.errors:
-        report = FileReport(report.file, report.findings + list(check_ready_to_sign(context)),
-                            report.figures)
     if not report.valid(strict):
         return Outcome(report)
     if pdf:

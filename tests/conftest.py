@@ -6,13 +6,26 @@ import pytest
 
 from hearings.validate import validate_file
 
+pytest_plugins = ["tests.no_skips"]
+
 ROOT = Path(__file__).resolve().parent.parent
 AUGUST = ROOT / "data" / "2020-08.yaml"
 
 
+SIGNED = ROOT / "tests" / "signed" / "2020-08.yaml"
+
+
+def with_people(text: str) -> str:
+    """A monthly file's text with the test signatory and executor added at its end (so no
+    line moves): a file that validate --strict passes when nothing else is wrong."""
+    signed = SIGNED.read_text(encoding="utf-8")
+    return text.rstrip("\n") + "\n\n" + signed[signed.index("signatory:"):]
+
+
 @pytest.fixture
 def august_text() -> str:
-    return AUGUST.read_text(encoding="utf-8")
+    """August 2020 as data/ has it, with the test people, ready to be signed."""
+    return with_people(AUGUST.read_text(encoding="utf-8"))
 
 
 @pytest.fixture

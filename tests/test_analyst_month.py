@@ -12,9 +12,7 @@ from docx import Document
 from hearings.cli import main
 from hearings.parity import full_text
 
-from .conftest import ROOT
-
-SIGNED = ROOT / "tests" / "signed" / "2020-08.yaml"
+from .conftest import SIGNED
 
 
 def _set(text: str, region: str, key: str, value: str) -> str:

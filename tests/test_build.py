@@ -26,9 +26,8 @@ from hearings.reference import document_settings, reference
 from hearings.render import render
 from hearings.workspace import PACKAGED_TEMPLATES as TEMPLATES
 
-from .conftest import AUGUST, ROOT
+from .conftest import AUGUST, ROOT, SIGNED
 
-SIGNED = ROOT / "tests" / "signed" / "2020-08.yaml"
 GOLDEN = ROOT / "tests" / "golden"
 N = None  # could not be assessed: a dash
 # The source's Russian table, August 2020: announcements, protocols, the eight categories

@@ -47,7 +47,7 @@ CASES = {
         r"^period: 2020-08$", "period: 2020-08-01",
         [["invalid-value", "$.period"]]),
     "no closing": (
-        r"^closing:\n(?:.*\n)*", "",
+        r"^closing:\n(?:(?: .*)?\n)*", "",
         [["missing-key", "$.closing"]]),
     "an observation for an unknown category": (
         r"^  - category: backdated$", "  - category: backdate",

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from hearings.cli import main
 
-from .conftest import AUGUST, ROOT
+from .conftest import ROOT, SIGNED
 
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -19,10 +19,21 @@ def _invoke(*args: str):
 
 
 def test_valid_file_exits_0_with_one_summary_line() -> None:
-    result = _invoke("validate", str(AUGUST))
+    result = _invoke("validate", "--strict", str(SIGNED))
     assert result.exit_code == 0
-    assert result.output == (f"{AUGUST}: valid: 2020-08, 17 regions, 172 announcements, "
+    assert result.output == (f"{SIGNED}: valid: 2020-08, 17 regions, 172 announcements, "
                              "124 protocols, 43 violations\n")
+
+
+def test_strict_can_let_named_warnings_pass() -> None:
+    august = ROOT / "data" / "2020-08.yaml"  # the source names no signatory: two warnings
+    assert _invoke("validate", "--strict", str(august)).exit_code == 1
+    allowed = _invoke("validate", "--strict", "--allow", "not-ready-to-sign", str(august))
+    assert allowed.exit_code == 0
+    assert allowed.output.count("warning [not-ready-to-sign]") == 2  # said, not hidden
+    assert "(invalid with --strict)" not in allowed.output
+    wrong = _invoke("validate", "--allow", "row-total-mismatch", str(august))
+    assert wrong.exit_code == 2  # only warnings can be let pass
 
 
 def test_invalid_file_exits_1() -> None:
@@ -41,13 +52,13 @@ def test_warnings_pass_unless_strict() -> None:
 
 def test_usage_errors_exit_2() -> None:
     assert _invoke("validate", "no-such-month.yaml").exit_code == 2
-    assert _invoke("validate", "--format", "xml", str(AUGUST)).exit_code == 2
+    assert _invoke("validate", "--format", "xml", str(SIGNED)).exit_code == 2
     assert _invoke("validate", str(ROOT / "data")).exit_code == 2
 
 
 def test_defaults_to_every_file_in_data(tmp_path, monkeypatch) -> None:
     (tmp_path / "data").mkdir()
-    shutil.copy(AUGUST, tmp_path / "data" / "2020-08.yaml")
+    shutil.copy(SIGNED, tmp_path / "data" / "2020-08.yaml")
     shutil.copy(FIXTURES / "period-mismatch" / "2020-09.yaml", tmp_path / "data")
     monkeypatch.chdir(tmp_path)
     result = _invoke("validate")

@@ -11,9 +11,7 @@ from hearings.cli import main
 from hearings.localize import counted
 from hearings.parity import full_text
 
-from .conftest import ROOT
-
-SIGNED = ROOT / "tests" / "signed" / "2020-08.yaml"
+from .conftest import SIGNED
 
 
 def _july(text: str) -> str:

@@ -31,10 +31,8 @@ def test_fixture_output_is_exact(folder: Path, monkeypatch) -> None:
 
 
 def test_every_finding_code_has_a_fixture() -> None:
-    # file-unreadable needs an unreadable file, which git cannot hold (see test_load.py);
-    # not-ready-to-sign is found by build, not validate (see test_build.py).
-    assert {p.name.split(".")[0] for p in CASES} == \
-        set(KINDS) - {"file-unreadable", "not-ready-to-sign"}
+    # file-unreadable needs an unreadable file, which git cannot hold (see test_load.py)
+    assert {p.name.split(".")[0] for p in CASES} == set(KINDS) - {"file-unreadable"}
 
 
 def test_kazakh_table_as_printed_fails_naming_every_bad_row(monkeypatch) -> None:
@@ -52,3 +50,25 @@ def test_kazakh_table_as_printed_fails_naming_every_bad_row(monkeypatch) -> None
     assert "Violations in total: the summary states 43, the table adds up to 38" in output
     # the column the Kazakh table lost, once per region
     assert output.count("the key 'protocol-without-announcement' is missing") == 17
+
+
+@pytest.mark.parametrize("folder", CASES, ids=[p.name for p in CASES])
+def test_validate_strict_and_build_strict_agree(folder: Path, monkeypatch, tmp_path) -> None:
+    monkeypatch.chdir(folder)
+    [data_file] = [p.name for p in folder.iterdir() if p.name != "expected.txt"]
+    validated = CliRunner().invoke(main, ["validate", "--strict", data_file])
+    built = CliRunner().invoke(main, ["build", "--strict", data_file, "--reports",
+                                      str(tmp_path)])
+    assert (validated.exit_code, built.exit_code) == (1, 1), built.output
+    assert not any(tmp_path.iterdir())  # refused: nothing written
+
+
+def test_a_fresh_month_is_refused_by_both_strict_commands(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["new", "2020-09"]).exit_code == 0
+    validated = CliRunner().invoke(main, ["validate", "--strict"])
+    built = CliRunner().invoke(main, ["build", "--strict"])
+    assert (validated.exit_code, built.exit_code) == (1, 1)
+    for output in (validated.output, built.output):
+        assert "[month-untouched]" in output and "[not-ready-to-sign]" in output
+    assert not (tmp_path / "reports").exists()

@@ -16,11 +16,10 @@ from hearings.cli import main
 from hearings.load import load
 from hearings.parity import full_text
 
-from .conftest import ROOT
+from .conftest import ROOT, SIGNED
 from .months import month_data, write_month
 
 GOLDEN = ROOT / "tests" / "golden"
-SIGNED = ROOT / "tests" / "signed" / "2020-08.yaml"
 MONTHS = {
     # no violations, after August 2020's 43: both say so in words
     "2020-09": month_data("2020-09"),

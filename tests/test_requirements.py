@@ -1,8 +1,11 @@
-"""The locks install what pyproject.toml allows, and the oldest lock is its lower bounds."""
+"""The locks install what pyproject.toml allows, the oldest lock is its lower bounds, and CI
+runs every test."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -82,3 +85,16 @@ def test_the_oldest_lock_holds_each_lower_bound() -> None:
         [lower] = [spec.version for spec in requirement.specifier if spec.operator == ">="]
         for version, _marker in pins[canonicalize_name(requirement.name)]:
             assert Version(version) == Version(lower), f"{requirement.name}: {version} ≠ {lower}"
+
+
+def test_under_ci_a_skipped_test_fails_the_run(tmp_path) -> None:
+    (tmp_path / "test_skip.py").write_text(
+        "import pytest\n\n\ndef test_needs_a_tool():\n    pytest.skip('tool missing')\n")
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "tests.no_skips", "-p",
+               "no:cacheprovider", str(tmp_path / "test_skip.py")]
+    environment = {key: value for key, value in os.environ.items() if key != "CI"}
+    assert subprocess.run(command, cwd=ROOT, env=environment, capture_output=True,
+                          check=False).returncode == 0
+    ci = subprocess.run(command, cwd=ROOT, env={**environment, "CI": "true"},
+                        capture_output=True, text=True, check=False)
+    assert ci.returncode == 1 and "under CI every test must run" in ci.stdout

@@ -23,9 +23,8 @@ from hearings import write
 from hearings.cli import main
 from hearings.report import build
 
-from .conftest import ROOT
+from .conftest import ROOT, SIGNED
 
-SIGNED = ROOT / "tests" / "signed" / "2020-08.yaml"
 KILLS = int(os.environ.get("HEARINGS_KILLS", 25))
 
 
