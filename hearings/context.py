@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,11 @@ from .load import Document, Mark
 from .reference import Period, Reference
 
 NOT_ASSESSED = "n/a"
+
+
+def nearest(key: str, allowed: list[str]) -> list[str]:
+    """The valid key a mistyped one most likely meant (none when nothing is close)."""
+    return difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)
 
 
 def is_count(value: object) -> bool:

@@ -49,7 +49,7 @@ KINDS: dict[str, Kind] = {
         "the text holds {character} ({name}), a character nobody sees in the signed document; "
         "delete it")),
     # the schema
-    "unknown-key": Kind(ERROR, N_("unknown key '{key}'; expected one of: {allowed}")),
+    "unknown-key": Kind(ERROR, N_("unknown key '{key}'; {hint}")),
     "missing-key": Kind(ERROR, N_("the key '{key}' is missing")),
     "text-cut-at-comma": Kind(ERROR, N_(
         "a comma inside {{ru: ..., kk: ...}} ends a text, so '{key}' became a key and the text "
@@ -151,9 +151,15 @@ class Finding:
 
     @property
     def message(self) -> str:
-        template = translations(self.language).gettext(KINDS[self.code].template)
-        values = {"region": self.region, "category": self.category,
+        catalog = translations(self.language)
+        template = catalog.gettext(KINDS[self.code].template)
+        # a region or category the reference data does not know is named as the file has it
+        keys = dict(zip(self.path, self.path[1:], strict=False))
+        values = {"region": self.region or keys.get("regions"),
+                  "category": self.category or keys.get("violations"),
                   "expected": self.expected, "found": self.found, **self.params}
+        values = {name: catalog.gettext("nothing") if value is None else value
+                  for name, value in values.items()}
         # Name the region and category in words when the template does not already.
         where = [self.region if "{region}" not in template else None,
                  self.category if "{category}" not in template else None]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterator
 from functools import cache
 
 from jsonschema import Draft202012Validator, validators
 
-from .context import NOT_ASSESSED, Context
+from .context import NOT_ASSESSED, Context, nearest
 from .findings import Finding
 from .i18n import N_, _, translations
 from .reference import LANGUAGES, Reference, reference
@@ -343,10 +342,11 @@ def _findings(context: Context, error) -> Iterator[Finding]:
                 yield context.finding("text-cut-at-comma", (*path, key), key=True,
                                       params={"key": key})
             elif key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=3, cutoff=0.6)
+                close = nearest(key, allowed)
+                hint = (_("did you mean '{key}'?").format(key=close[0]) if close else
+                        _("expected one of: {keys}").format(keys=", ".join(allowed)))
                 yield context.finding("unknown-key", (*path, key), key=True,
-                                      params={"key": key,
-                                              "allowed": ", ".join(close or allowed)})
+                                      params={"key": key, "hint": hint})
     elif keyword == "required":
         for key in error.validator_value:
             if key not in error.instance:

@@ -10,6 +10,7 @@ from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
 from hearings.cli import main
+from hearings.findings import KINDS, Finding
 from hearings.i18n import LOCALE_DIR, language_from_environment, set_language
 from hearings.validate import validate_file
 
@@ -117,3 +118,14 @@ def test_command_line_errors_in_the_chosen_language(tmp_path, monkeypatch,
 ])
 def test_language_defaults_from_the_environment(environment, lang) -> None:
     assert language_from_environment(environment) == lang
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+@pytest.mark.parametrize("code", KINDS)
+def test_no_message_says_none(code, lang) -> None:
+    # every placeholder given, but the names and figures a finding may lack left out
+    fields = {name for _, name, _, _ in string.Formatter().parse(KINDS[code].template) if name}
+    params = {name: "x" for name in fields - {"region", "category", "expected", "found"}}
+    for path in ((), ("regions", "kostanai"), ("regions", "akmola", "violations", "backdate")):
+        finding = Finding(code, "f.yaml", 1, 1, path, params=params, language=lang)
+        assert "None" not in finding.message, finding.message
