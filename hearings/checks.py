@@ -364,13 +364,14 @@ def check_evidence_counts(context: Context) -> Iterator[Finding]:
             stated = counts.get(category.code, 0)
             entries = listed.pop((code, category.code), 0)
             if _well_typed(stated) and (0 if stated == NOT_ASSESSED else stated) != entries:
+                # from the register's side: it should list what the table counts
                 yield context.finding("evidence-mismatch",
                                       ("regions", code, "violations", category.code),
-                                      expected=entries, found=stated)
+                                      expected=stated, found=entries)
     # entries for a region the table has no row for
     for (code, category), entries in listed.items():
         path = ("evidence", first_entry[code, category], "region")
-        yield context.finding("evidence-mismatch", path, expected=entries, found=0,
+        yield context.finding("evidence-mismatch", path, expected=0, found=entries,
                               **path_names(context.reference,
                                            ("regions", code, "violations", category),
                                            context.period))

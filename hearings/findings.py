@@ -74,8 +74,9 @@ KINDS: dict[str, Kind] = {
         "{figure}: the summary states {found}, the table adds up to {expected}")),
     # the evidence register
     "evidence-mismatch": Kind(ERROR, N_(
-        "{region} › {category}: the table counts {found}, the evidence register lists "
-        "{expected}")),
+        "{region} › {category}: the evidence register lists {found}, the table counts "
+        "{expected}; a register lists every violation of the table, one entry each, or the "
+        "file keeps none (no `evidence:`)")),
     "evidence-url-invalid": Kind(ERROR, N_(
         "{found} is not a well-formed web address (http or https)")),
     "evidence-date-outside-month": Kind(ERROR, N_(

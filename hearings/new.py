@@ -51,6 +51,16 @@ observations: []
 #   - ru: ...
 #     kk: ...
 closing: []
+
+# Optional: the evidence register, one entry per violation of the table. All or nothing: with
+# `evidence:`, every count of the table must equal its entries (validate says which do not),
+# and both reports end with an appendix that lists them. For example:
+#   evidence:
+#     - region: kostanay
+#       category: less-than-20-days
+#       url: https://...
+#       seen: 2020-09-14
+#       project: ...
 """
 
 

@@ -31,9 +31,10 @@ def test_an_empty_register_contradicts_every_count(validate_text) -> None:
     text = text[:text.index("evidence:\n")] + "evidence: []\n"
     findings = validate_text(text).findings
     assert {f.code for f in findings} == {"evidence-mismatch"}
-    # one finding per non-zero table cell: 23 cells hold the 43 violations
+    # one finding per non-zero table cell: 23 cells hold the 43 violations; each says what
+    # the register lacks: it should list the table's count and lists none
     assert len(findings) == 23
-    assert sum(f.found for f in findings) == 43
+    assert sum(f.expected for f in findings) == 43 and {f.found for f in findings} == {0}
 
 
 def test_an_entry_for_a_region_without_a_row(validate_text) -> None:
@@ -43,8 +44,10 @@ def test_an_entry_for_a_region_without_a_row(validate_text) -> None:
         "    project: Тестовый проект\n")
     [finding] = validate_text(text).findings
     assert (finding.code, finding.json_path) == ("evidence-mismatch", "$.evidence[43].region")
-    assert finding.message == ("Abai Region › Backdated: the table counts 0, the evidence "
-                               "register lists 1")
+    assert finding.message == (
+        "Abai Region › Backdated: the evidence register lists 1, the table counts 0; a register "
+        "lists every violation of the table, one entry each, or the file keeps none (no "
+        "`evidence:`)")
 
 
 @pytest.mark.parametrize(("value", "code"), [
