@@ -1,14 +1,108 @@
-"""The command line: parses options and hands each command to its module."""
+"""The command line: parses options and hands each command to its module; every word of it,
+help included, in the language chosen (click's own through its gettext hook, see i18n)."""
 
 from __future__ import annotations
 
+import re
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from .findings import WARNING_CODES
-from .i18n import MESSAGE_LANGUAGES, _, language_from_environment, set_language
+from .i18n import MESSAGE_LANGUAGES, N_, _, language_from_environment, set_language
+
+MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}$")
+EPILOG = N_("""\b
+Examples:
+  hearings new 2020-09                  start a month: data/2020-09.yaml
+  hearings validate 2020-09             check it (a month, or a file's path)
+  hearings compare 2020-08 2020-09      how every figure changed
+  hearings build 2020-09 --pdf          both reports in reports/2020-09/
+  hearings --lang ru validate           messages in Russian (or HEARINGS_LANG=ru)
+
+\b
+Exit codes: 0 done and valid; 1 findings, or nothing written; 2 the command was used
+wrongly (an unknown option, a missing file).""")
+
+
+@contextmanager
+def _translated(command: click.Command):
+    """The command's help texts in the current language while its help is written."""
+    texts = [(command, "help"), (command, "epilog"), (command, "options_metavar"),
+             (command, "subcommand_metavar"),
+             *((param, "help") for param in command.params),
+             *((param, "metavar") for param in command.params)]
+    originals = [(item, name, getattr(item, name, None)) for item, name in texts]
+    for item, name, text in originals:
+        if isinstance(text, str) and text:
+            setattr(item, name, _(text))
+    try:
+        yield
+    finally:
+        for item, name, text in originals:
+            setattr(item, name, text)
+
+
+class _Speaking:
+    """Help written in the chosen language; command summaries never cut short."""
+
+    def parse_args(self, ctx, args):
+        # the language first, wherever --lang stands: click's own errors come out in it too
+        for index, arg in enumerate(args):
+            value = (arg.partition("=")[2] if arg.startswith("--lang=")
+                     else args[index + 1] if arg == "--lang" and index + 1 < len(args) else None)
+            if value in MESSAGE_LANGUAGES:
+                set_language(value)
+        return super().parse_args(ctx, args)
+
+    def get_help_option(self, ctx):
+        self._help_option = None  # made again: its text follows the language of this run
+        return super().get_help_option(ctx)
+
+    def format_help(self, ctx, formatter) -> None:
+        with _translated(self):
+            super().format_help(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _translated(self):
+            return (self.help or "").split("\n\n")[0].replace("\n", " ").strip()
+
+
+class Command(_Speaking, click.Command):
+    pass
+
+
+class Group(_Speaking, click.Group):
+    command_class = Command
+
+
+def _use_language(ctx, param, value) -> None:
+    if value is not None or ctx.parent is None:  # the command's own --lang, else the default
+        set_language(value or language_from_environment())
+
+
+def _lang_option(function):
+    return click.option(
+        "--lang", type=click.Choice(MESSAGE_LANGUAGES), envvar="HEARINGS_LANG",
+        is_eager=True, expose_value=False, callback=_use_language,
+        help=N_("Language of messages and help: en, ru or kk (default: HEARINGS_LANG, "
+                "then LANG / LC_ALL, else en); before or after the command."))(function)
+
+
+def _data_option(function):
+    return click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+                        default=Path("data"), show_default=True, metavar=N_("FOLDER"),
+                        help=N_("The folder of monthly files."))(function)
+
+
+def _month_file(value: str, data_dir: Path) -> Path:
+    """A month (2020-08: data/2020-08.yaml) or a file's path; a usage error when missing."""
+    path = data_dir / f"{value}.yaml" if MONTH.match(value) else Path(value)
+    if not path.is_file():
+        raise click.UsageError(_("{path} does not exist").format(path=path))
+    return path
 
 
 def _period(context, parameter, value):
@@ -17,98 +111,113 @@ def _period(context, parameter, value):
     try:
         return Period.parse(value)
     except ValueError as err:
-        raise click.BadParameter(_("{value} is not a month written YYYY-MM").format(
-            value=repr(value))) from err
+        raise click.BadParameter(_(
+            "{value} is not a month: write it YYYY-MM, the month from 01 to 12").format(
+                value=repr(value))) from err
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="hearings", message="%(prog)s %(version)s")
-@click.option("--lang", type=click.Choice(MESSAGE_LANGUAGES), default=None,
-              help="Language of messages (default: from LANG / LC_ALL, else en).")
-def main(lang: str | None) -> None:
-    """Monthly report on public-hearing announcements and protocols, in Russian and Kazakh."""
-    set_language(lang or language_from_environment())
+def _fail(err) -> click.ClickException:
+    return click.ClickException(str(err))
 
 
-@main.command()
-@click.argument("files", nargs=-1,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
+             help=N_("Monthly report on public-hearing announcements and protocols, in "
+                     "Russian and Kazakh."), epilog=EPILOG, options_metavar=N_("[OPTIONS]"),
+             subcommand_metavar=N_("COMMAND [ARGS]..."))
+@click.version_option(package_name="hearings", message="%(prog)s %(version)s",
+                      help=N_("Show the version and exit."))
+@_lang_option
+def main() -> None:
+    pass
+
+
+@main.command(help=N_("Check monthly files (default: every file in the data folder); exit 1 "
+                      "if any is invalid."), options_metavar=N_("[OPTIONS]"))
+@click.argument("files", nargs=-1, metavar=N_("[MONTH-OR-FILE]..."))
+@_data_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]),
-              default="text", show_default=True, help="How to print the findings.")
-@click.option("--strict", is_flag=True, help="Fail on warnings as well as errors.")
-@click.option("--allow", "allowed", multiple=True, metavar="CODE",
+              default="text", show_default=True, help=N_("How to print the findings."))
+@click.option("--strict", is_flag=True, help=N_("Fail on warnings as well as errors."))
+@click.option("--allow", "allowed", multiple=True, metavar=N_("CODE"),
               type=click.Choice(WARNING_CODES),
-              help="With --strict, let warnings of this code pass (repeatable).")
-def validate(files: tuple[Path, ...], output_format: str, strict: bool,
+              help=N_("With --strict, let warnings of this code pass (repeatable)."))
+@_lang_option
+def validate(files: tuple[str, ...], data_dir: Path, output_format: str, strict: bool,
              allowed: tuple[str, ...]) -> None:
-    """Check monthly files (default: every data/*.yaml); exit 1 if any is invalid."""
     from .exceptions import HearingsError
     from .output import FORMATS
     from .validate import default_files, validate_file
 
-    files = files or tuple(default_files())
-    if not files:
-        raise click.UsageError(_("no monthly files given and none in data/ (data/YYYY-MM.yaml)"))
+    paths = [_month_file(value, data_dir) for value in files] or default_files(data_dir)
+    if not paths:
+        raise click.UsageError(_("no monthly files given and none in {folder}").format(
+            folder=data_dir))
     try:
-        reports = [validate_file(path) for path in files]
-        for report in reports:
-            report.allowed = frozenset(allowed)
+        reports = [validate_file(path) for path in paths]
     except HearingsError as err:
-        raise click.ClickException(str(err)) from err
+        raise _fail(err) from err
+    for report in reports:
+        report.allowed = frozenset(allowed)
     click.echo(FORMATS[output_format](reports, strict))
     sys.exit(0 if all(report.valid(strict) for report in reports) else 1)
 
 
-@main.command()
-@click.argument("data_file", required=False,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--pdf", is_flag=True, help="Also convert both reports to PDF (LibreOffice).")
-@click.option("--force", is_flag=True,
-              help="Replace reports whose content changed; the previous files are kept.")
+@main.command(help=N_("Build the Russian and Kazakh reports of a month (default: the newest "
+                      "in the data folder)."), options_metavar=N_("[OPTIONS]"))
+@click.argument("month", required=False, metavar=N_("[MONTH-OR-FILE]"))
+@_data_option
 @click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("reports"), show_default=True, help="Where reports are written.")
+              default=Path("reports"), show_default=True, metavar=N_("FOLDER"),
+              help=N_("Where reports are written."))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True, help=N_("How to print what was done."))
+@click.option("--pdf", is_flag=True, help=N_("Also convert both reports to PDF (LibreOffice)."))
+@click.option("--force", is_flag=True,
+              help=N_("Replace reports whose content changed; the previous files are kept."))
 @click.option("--strict", is_flag=True,
-              help="Write nothing when the file has warnings, a missing signatory among them.")
-@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="The month before, for the comparison "
-              "(default: data/<month before>.yaml).")
-@click.option("--keep", type=click.IntRange(min=0), default=3, show_default=True,
-              help="Sets of previous files (DOCX and PDF of one build) kept per month.")
-def build(data_file: Path | None, pdf: bool, force: bool, reports_dir: Path,
-          strict: bool, previous: Path | None, keep: int) -> None:
-    """Build the Russian and Kazakh reports of a month (default: the newest in data/)."""
+              help=N_("Write nothing when the file has warnings (as validate --strict)."))
+@click.option("--previous", metavar=N_("MONTH-OR-FILE"), default=None,
+              help=N_("The month before, for the comparison (default: the data folder's)."))
+@click.option("--keep", type=click.IntRange(min=0), default=3, show_default=True, metavar="N",
+              help=N_("Sets of previous files (DOCX and PDF of one build) kept per month."))
+@_lang_option
+def build(month: str | None, data_dir: Path, reports_dir: Path, output_format: str, pdf: bool,
+          force: bool, strict: bool, previous: str | None, keep: int) -> None:
     from .exceptions import HearingsError
-    from .output import as_text
+    from .output import build_as_json, build_as_text
     from .report import build as build_reports
     from .validate import default_files
+    from .workspace import Workspace
 
-    if data_file is None:
-        files = default_files()
-        if not files:
-            raise click.UsageError(_("no monthly file given and none in data/"))
-        data_file = files[-1]
+    if month is None:
+        newest = default_files(data_dir)[-1:]
+        if not newest:
+            raise click.UsageError(_("no monthly file given and none in {folder}").format(
+                folder=data_dir))
+        month = str(newest[0])
+    data_file = _month_file(month, data_dir)
+    before = _month_file(previous, data_dir) if previous else None
     try:
         outcome = build_reports(data_file, reports_dir, force=force, pdf=pdf, strict=strict,
-                                previous=previous, keep=keep)
+                                previous=before, keep=keep,
+                                workspace=Workspace(Path("."), data_dir))
     except HearingsError as err:
-        raise click.ClickException(str(err)) from err
-    click.echo(as_text([outcome.report], strict=strict))
+        raise _fail(err) from err
+    show = build_as_json if output_format == "json" else build_as_text
+    click.echo(show(outcome, strict))
     if not outcome.report.valid(strict):
-        click.echo(_("nothing was written"), err=True)
+        if output_format == "text":
+            click.echo(_("nothing was written"), err=True)
         sys.exit(1)
-    for note in outcome.notes:
-        click.echo(_("note: {note}").format(note=note))
-    for path, status in outcome.files:
-        click.echo(f"{path}: {status}")
 
 
-@main.command()
-@click.argument("before", callback=_period)
-@click.argument("after", callback=_period)
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("data"), show_default=True, help="Where monthly files are.")
-def compare(before, after, data_dir: Path) -> None:
-    """Print how every figure changed from month BEFORE to month AFTER."""
+@main.command(help=N_("Print how every figure changed from one month to another."),
+              options_metavar=N_("[OPTIONS]"))
+@click.argument("before", metavar=N_("MONTH-OR-FILE"))
+@click.argument("after", metavar=N_("MONTH-OR-FILE"))
+@_data_option
+@_lang_option
+def compare(before: str, after: str, data_dir: Path) -> None:
     from .compare import compare_text
     from .model import month_from
     from .output import as_text
@@ -116,10 +225,7 @@ def compare(before, after, data_dir: Path) -> None:
     from .validate import check_file
 
     months = []
-    for period in (before, after):
-        path = data_dir / f"{period}.yaml"
-        if not path.exists():
-            raise click.ClickException(_("{path} does not exist").format(path=path))
+    for path in (_month_file(before, data_dir), _month_file(after, data_dir)):
         report, context = check_file(path)
         if report.errors:
             click.echo(as_text([report], strict=False))
@@ -128,21 +234,21 @@ def compare(before, after, data_dir: Path) -> None:
     click.echo(compare_text(*months))
 
 
-@main.command()
-@click.argument("period", callback=_period)
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("data"), show_default=True, help="Where monthly files are.")
+@main.command(help=N_("Create the file of a month in the data folder: every region in force "
+                      "at zero, ready to fill in."), options_metavar=N_("[OPTIONS]"))
+@click.argument("period", callback=_period, metavar=N_("MONTH"))
+@_data_option
+@_lang_option
 def new(period, data_dir: Path) -> None:
-    """Create data/PERIOD.yaml: every region in force at zero, ready to fill in."""
     from .exceptions import HearingsError
     from .new import new_month
+    from .output import finding_line
+    from .workspace import Workspace
 
     try:
-        path, source, warnings = new_month(period, data_dir)
+        path, source, warnings = new_month(period, data_dir, Workspace(Path("."), data_dir))
     except HearingsError as err:
-        raise click.ClickException(str(err)) from err
-    from .output import finding_line
-
+        raise _fail(err) from err
     for warning in warnings:
         click.echo(finding_line(warning))
     if source:
@@ -153,11 +259,12 @@ def new(period, data_dir: Path) -> None:
                      "signed").format(path=path))
 
 
-@main.command()
+@main.command(help=N_("Write schema/monthly.schema.json from the reference data, for "
+                      "editors."), options_metavar=N_("[OPTIONS]"))
 @click.option("--check", is_flag=True,
-              help="Only report whether schema/ matches the reference data; exit 1 if not.")
+              help=N_("Only report whether schema/ matches the reference data; exit 1 if not."))
+@_lang_option
 def schema(check: bool) -> None:
-    """Write schema/monthly.schema.json from the reference data, for editors."""
     from .reference import reference
     from .schema import schema_text
     from .workspace import Workspace
@@ -168,11 +275,12 @@ def schema(check: bool) -> None:
     current = path.read_text(encoding="utf-8") if path.exists() else None
     if check:
         if current != text:
-            raise click.ClickException(f"{path} is out of date: run `hearings schema`")
-        click.echo(f"{path}: up to date")
+            raise click.ClickException(_("{path} is out of date: run `hearings schema`")
+                                       .format(path=path))
+        click.echo(_("{path}: up to date").format(path=path))
         return
     if current == text:
-        click.echo(f"{path}: unchanged")
+        click.echo(_("{path}: unchanged").format(path=path))
         return
     write_atomically(path, text.encode("utf-8"))
-    click.echo(f"{path}: written")
+    click.echo(_("{path}: written").format(path=path))

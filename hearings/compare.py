@@ -7,8 +7,9 @@ from .model import Month
 
 
 def _change(before: int | None, after: int | None) -> str:
-    """"12 → 15 (+3)", "15" when equal, "n/a" for a figure not assessed or absent."""
-    show = {None: "n/a"}
+    """"12 → 15 (+3)", "15" when equal, a dash for a figure not assessed or absent (as the
+    reports show it, in every language)."""
+    show = {None: "–"}
     if before == after:
         return show.get(after, str(after))
     text = f"{show.get(before, before)} → {show.get(after, after)}"

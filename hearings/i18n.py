@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+import importlib
 import io
 import os
 from functools import cache
@@ -18,14 +19,20 @@ MESSAGE_LANGUAGES = ("en", "ru", "kk")
 _language = ["en"]
 
 
+CLICK_DOMAIN = "click"  # click's own messages: usage, errors, the help option
+# The modules of click that translate their messages with the standard library's gettext.
+_CLICK_MODULES = ("click.core", "click.decorators", "click.exceptions", "click.formatting",
+                  "click.parser", "click.types", "click.termui", "click.utils")
+
+
 @cache
-def translations(lang: str) -> gettext.NullTranslations:
+def translations(lang: str, domain: str = DOMAIN) -> gettext.NullTranslations:
     """The catalog of a language, read from its .po file (English needs none)."""
     if lang == "en":
         return gettext.NullTranslations()
-    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
     with path.open("rb") as stream:
-        catalog = read_po(stream, locale=lang, domain=DOMAIN)
+        catalog = read_po(stream, locale=lang, domain=domain)
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
@@ -33,7 +40,24 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 
 def set_language(lang: str) -> None:
+    """Messages in lang from now on: this package's, and click's own."""
     _language[0] = lang
+    _speak_for_click(lang)
+
+
+def _speak_for_click(lang: str) -> None:
+    """Click translates its words with gettext imported into each of its modules (its hook
+    for applications); give those modules the catalog of click's messages in lang."""
+    catalog = translations(lang, CLICK_DOMAIN)
+    for name in _CLICK_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:  # a module another click version does not have
+            continue
+        if hasattr(module, "_"):
+            module._ = catalog.gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = catalog.ngettext
 
 
 def language() -> str:

@@ -11,7 +11,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 
-from .i18n import _
+from .i18n import N_, _
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = SafeConstructor()
@@ -42,6 +42,27 @@ _NUMERAL_FORMS = (
     (re.compile(r"^[-+]?0[0-7_]+$"), "octal"),
     (re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+$"), "sexagesimal"),
     (re.compile(r"^[-+]?[0-9][0-9_]*$"), "underscores"),
+)
+
+# What libyaml says of a broken file, marked for the catalogs (load() translates them).
+_LIBYAML_WORDS = (
+    N_("mapping values are not allowed in this context"),
+    N_("mapping values are not allowed here"),
+    N_("did not find expected ',' or ']'"), N_("did not find expected ',' or '}'"),
+    N_("found unexpected end of stream"), N_("found character that cannot start any token"),
+    N_("did not find expected '-' indicator"), N_("found unknown directive name"),
+    N_("found unknown escape character"), N_("did not find expected key"),
+    N_("could not find expected ':'"), N_("did not find expected <document start>"),
+    N_("found a tab character that violates indentation"), N_("found unexpected ':'"),
+    N_("block sequence entries are not allowed in this context"),
+    N_("found undefined tag handle"), N_("did not find expected node content"),
+    N_("while parsing a flow sequence"), N_("while parsing a flow mapping"),
+    N_("while scanning a quoted scalar"), N_("while scanning for the next token"),
+    N_("while parsing a block collection"), N_("while scanning a directive"),
+    N_("while parsing a quoted scalar"), N_("while parsing a block mapping"),
+    N_("while scanning a simple key"), N_("while parsing a node"),
+    N_("while parsing a flow node"), N_("while parsing a block node"),
+    N_("while scanning a plain scalar"), N_("while scanning a block scalar"),
 )
 
 # What YAML 1.1 lets stand in a stream: tab, line breaks, printable characters.
@@ -262,9 +283,11 @@ def parse(text: str, file: str) -> Document:
         mark = _mark(err.problem_mark) if err.problem_mark else Mark(1, 1)
         if _LIBYAML_NESTING in (err.problem or ""):
             raise LoadError("nesting-too-deep", mark, limit=MAX_DEPTH) from err
-        problem = err.problem or str(err)
+        # libyaml's words, in the messages' language where the catalog has them
+        problem = _(err.problem or str(err))
         if err.context and err.context_mark:
-            problem += f" ({err.context} on line {err.context_mark.line + 1})"
+            problem += " " + _("({context} on line {line})").format(
+                context=_(err.context), line=err.context_mark.line + 1)
         raise LoadError("yaml-syntax", mark, problem=problem) from err
     except yaml.YAMLError as err:
         raise LoadError("yaml-syntax", Mark(1, 1), problem=str(err)) from err

@@ -21,8 +21,8 @@ HEADER = """\
 # Monitoring of public-hearing announcements and protocols, {period}.
 # Enter each count once; both reports are rendered from this file. `n/a` marks a figure that
 # could not be assessed (shown as a dash), which is not a zero. When a region's counts change,
-# change its total and the summary too: python build.py validate data/{period}.yaml says
-# where the figures do not add up.
+# change its total and the summary too: hearings validate {path} says where the figures do
+# not add up.
 
 period: {period}
 
@@ -102,12 +102,12 @@ def _people(previous: Path | None) -> dict:
     return {key: data[key] for key in ("signatory", "executor") if key in data}
 
 
-def month_text(period: Period, people: dict, schema: str) -> str:
+def month_text(period: Period, people: dict, schema: str, path: Path) -> str:
     """The new file's text: zeros everywhere, comments where they help; `schema` is what
-    its modeline names for editors."""
+    its modeline names for editors, `path` where it is written."""
     ref = reference()
     groups = "\n".join(f"    {group.code}: 0" for group in ref.groups)
-    lines = [HEADER.format(period=period, groups=groups, schema=schema)]
+    lines = [HEADER.format(period=period, groups=groups, schema=schema, path=path)]
     for region in ref.regions_in_force(period):
         forms = region.name(period).forms
         lines.append(f"  {region.code}:  # {forms['ru']['table']} / {forms['kk']['table']}\n"
@@ -135,7 +135,7 @@ def new_month(period: Period, data_dir: Path,
         raise MonthExistsError(_("{path} exists already; it is left as it is").format(path=path))
     previous = previous_file(period, data_dir)
     people = _people(previous)
-    text = month_text(period, people, workspace.schema_reference(path))
+    text = month_text(period, people, workspace.schema_reference(path), path)
     report = check_text(text, str(path))
     if report.errors:  # a month after this one, or one the reference data cannot report
         raise MonthRefusedError(as_text([report], strict=False) + "\n" + _(

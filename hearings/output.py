@@ -82,3 +82,20 @@ def as_github(reports: list[FileReport], strict: bool) -> str:
 
 
 FORMATS = {"text": as_text, "json": as_json, "github": as_github}
+
+
+def build_as_text(outcome, strict: bool) -> str:
+    """What a build found and did: the findings, the notes, each file and what happened."""
+    lines = [as_text([outcome.report], strict)]
+    if outcome.report.valid(strict):
+        lines += [_("note: {note}").format(note=note) for note in outcome.notes]
+        lines += [f"{path}: {status}" for path, status in outcome.files]
+    return "\n".join(lines)
+
+
+def build_as_json(outcome, strict: bool) -> str:
+    report = json.loads(as_json([outcome.report], strict))["files"][0]
+    return json.dumps({**report, "notes": outcome.notes,
+                       "written": [{"file": str(path), "status": status}
+                                   for path, status in outcome.files]},
+                      ensure_ascii=False, indent=2)

@@ -20,6 +20,7 @@ class Workspace:
     precedence over the packaged ones (a clerk's edited template is used)."""
 
     root: Path
+    data: Path | None = None  # the folder of monthly files, when not root/data
 
     @classmethod
     def here(cls) -> Workspace:
@@ -28,7 +29,7 @@ class Workspace:
 
     @property
     def data_dir(self) -> Path:
-        return self.root / "data"
+        return self.data or self.root / "data"
 
     @property
     def reports_dir(self) -> Path:

@@ -76,7 +76,7 @@ def test_no_files_at_all_is_a_usage_error(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = _invoke("validate")
     assert result.exit_code == 2
-    assert "none in data/" in result.output
+    assert "no monthly files given and none in data" in result.output
 
 
 def test_json_output_carries_every_field() -> None:

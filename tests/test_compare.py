@@ -56,7 +56,8 @@ def test_compare_prints_each_change(two_months) -> None:
 
 def test_compare_needs_both_months_valid(two_months) -> None:
     missing = CliRunner().invoke(main, ["compare", "2020-06", "2020-08"])
-    assert missing.exit_code == 1 and "data/2020-06.yaml does not exist" in missing.output
+    # a missing file is a usage error, as in every command
+    assert missing.exit_code == 2 and "data/2020-06.yaml does not exist" in missing.output
     (two_months / "2020-07.yaml").write_text(
         _july(SIGNED.read_text(encoding="utf-8")).replace("  violations: 41 ", "  violations: 40 "),
         encoding="utf-8")

@@ -81,7 +81,7 @@ def test_an_existing_month_is_never_overwritten(data_dir) -> None:
 def test_a_period_that_is_no_month_is_a_usage_error(data_dir, period) -> None:
     result = _new(period)
     assert result.exit_code == 2
-    assert "is not a month written YYYY-MM" in result.output
+    assert "is not a month: write it YYYY-MM, the month from 01 to 12" in result.output
 
 
 def test_a_folder_with_its_own_schema_gets_it_by_a_relative_path(data_dir) -> None:
