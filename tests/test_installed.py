@@ -65,7 +65,7 @@ def test_the_monthly_routine_in_an_empty_folder(installed, tmp_path) -> None:
     valid = _run(hearings, "validate", cwd=tmp_path).stdout
     assert "data/2020-09.yaml: valid: 2020-09, 17 regions" in valid
     russian = _run(hearings, "--lang", "ru", "validate", cwd=tmp_path).stdout  # catalogs shipped
-    assert russian.startswith("data/2020-09.yaml: без ошибок: 2020-09, регионов – 17")
+    assert "data/2020-09.yaml: без ошибок: 2020-09, регионов – 17" in russian
     built = _run(hearings, "build", cwd=tmp_path)
     assert "reports/2020-09/2020-09-ru.docx: written" in built.stdout
     for lang in ("ru", "kk"):

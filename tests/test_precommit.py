@@ -4,14 +4,13 @@ through the real pre-commit, which installs the hook from this repository's HEAD
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import AUGUST, ROOT
+from .conftest import AUGUST, ROOT, with_people
 
 pytestmark = pytest.mark.installs
 
@@ -56,13 +55,13 @@ def _commit(work: Path, environment: dict, message: str) -> subprocess.Completed
 def test_a_good_month_is_committed_and_a_bad_one_refused(repository) -> None:
     work, environment = repository
     (work / "data").mkdir()
-    shutil.copy(AUGUST, work / "data" / "2020-08.yaml")
+    text = with_people(AUGUST.read_text(encoding="utf-8"))  # ready to sign: --strict passes
+    (work / "data" / "2020-08.yaml").write_text(text, encoding="utf-8")
     good = _commit(work, environment, "August 2020")
     assert good.returncode == 0, good.stdout + good.stderr
     assert "hearings validate --strict" in good.stdout + good.stderr
     assert "Passed" in good.stdout + good.stderr
 
-    text = AUGUST.read_text(encoding="utf-8")
     akmola = text.index("  akmola:")
     bad = text[:akmola] + text[akmola:].replace("    total: 4", "    total: 5", 1)
     (work / "data" / "2020-08.yaml").write_text(bad, encoding="utf-8")

@@ -34,7 +34,8 @@ def test_the_routine_runs_as_written_in_a_fresh_clone(tmp_path, routine) -> None
                           cwd=clone, capture_output=True, text=True, timeout=1200, check=False)
     assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
     assert (clone / "reports" / "2020-08" / "2020-08-ru.docx").is_file()  # the set-up's build
-    written = {path.name for path in (clone / "reports" / "2020-09").iterdir()}
+    written = {path.name for path in (clone / "reports" / "2020-09").iterdir()
+               if not path.name.startswith(".")}
     assert written == {"2020-09-ru.docx", "2020-09-kk.docx", "2020-09-ru.pdf", "2020-09-kk.pdf"}
     assert (clone / "data" / "2020-09.yaml").is_file()
     print(f"\nset-up and routine in a fresh clone: {time.monotonic() - began:.1f} s")
