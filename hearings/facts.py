@@ -33,8 +33,7 @@ class Row:
     """One row of a fact: its value over its days, or None where it is explicitly unknown."""
 
     validity: Validity
-    value: dict | None
-    note: str  # the source, or why the value is not known
+    value: dict | None  # the row as the file has it (its source stays in the file)
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,6 @@ class Gap:
     """A fact a month needs that the reference data does not know."""
 
     fact: str                   # one of the names above, in English (translated where shown)
-    note: str                   # why it is not known, when the data says so
     left_out: bool              # the reports are built without it (a warning), or not at all
     categories: tuple = ()       # for clauses: the categories whose clause is not entered
     edition: str | None = None   # for clauses: the edition's title
@@ -79,7 +77,7 @@ class MonthFacts:
     def clause_gaps(self, categories) -> list[Gap]:
         """One gap for the categories whose clause under the edition in force is not entered."""
         missing = tuple(c for c in categories if self.rules and c.code not in self.rules.clauses)
-        return [Gap(CLAUSE, "", True, missing, self.rules.title)] if missing else []
+        return [Gap(CLAUSE, True, missing, self.rules.title)] if missing else []
 
 
 _DATES = ("valid_from", "valid_until")
@@ -105,8 +103,7 @@ def _rows(entries: list[dict], where: str, extra: tuple[str, ...] = ()) -> tuple
         if set(entry) - allowed or (known and not {"source", *LANGUAGES, *extra} <= set(entry)):
             raise ReferenceDataError(f"{FACTS_FILE}: {place}: expected the keys "
                                      f"{sorted(allowed)}, found {sorted(entry)}")
-        row = Row(validity(entry), entry if known else None,
-                  " ".join(str(entry["source" if known else "unknown"]).split()))
+        row = Row(validity(entry), entry if known else None)
         if known:
             _texts({lang: entry[lang] for lang in LANGUAGES}, place)
         if rows and not (rows[-1].validity.valid_until and row.validity.valid_from
@@ -152,7 +149,7 @@ class Facts:
         def look_up(rows, name, left_out):
             row = in_force(rows, day)
             if row is None or row.value is None:
-                gaps.append(Gap(name, row.note if row else "", left_out))
+                gaps.append(Gap(name, left_out))
                 return None
             return row.value
 
