@@ -5,7 +5,7 @@
 #   bash requirements/lock.sh --upgrade-package X    the newest X, the other pins kept
 # main.txt: what the tool needs; test.txt: and what the tests need; oldest.txt: each direct
 # dependency at its lower bound, so that CI proves the ranges true. All with hashes, for every
-# Python from 3.10 and every platform, installable by plain pip.
+# Python from 3.11 and every platform, installable by plain pip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +20,7 @@ if [ -z "$uv" ] || [ "$("$uv" --version | cut -d' ' -f2)" != "$UV_VERSION" ]; th
 fi
 
 lock() {
-    "$uv" pip compile pyproject.toml requirements/build.in --universal --python-version 3.10 \
+    "$uv" pip compile pyproject.toml requirements/build.in --universal --python-version 3.11 \
         --generate-hashes --custom-compile-command "bash requirements/lock.sh" --quiet "$@"
 }
 lock "$@" -o requirements/main.txt
