@@ -171,7 +171,8 @@ def validate(files: tuple[str, ...], data_dir: Path, output_format: str, strict:
               help=N_("Where reports are written."))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]),
               default="text", show_default=True, help=N_("How to print what was done."))
-@click.option("--pdf", is_flag=True, help=N_("Also convert both reports to PDF (LibreOffice)."))
+@click.option("--pdf", is_flag=True,
+              help=N_("Also make both reports archival PDFs (PDF/A-2b, with LibreOffice)."))
 @click.option("--force", is_flag=True,
               help=N_("Replace reports whose content changed; the previous files are kept."))
 @click.option("--strict", is_flag=True,

@@ -101,7 +101,8 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool 
                       force)
     # a PDF stays only while it was made from the very DOCX beside it
     stale = [lang for lang in LANGUAGES if not plan.pdf_is_current(docx[lang], documents[lang])]
-    converted = to_pdf({docx[lang]: documents[lang] for lang in stale}) if pdf and stale else {}
+    converted = to_pdf({docx[lang]: documents[lang] for lang in stale},
+                       settings["font"]["pdf_families"]) if pdf and stale else {}
     for lang in LANGUAGES:
         plan.write(docx[lang], documents[lang], statuses[lang])
     for lang in LANGUAGES:
