@@ -14,6 +14,8 @@ from .i18n import N_, _
 # Which DOCX bytes each PDF was made from: a PDF is kept only while they are on disk.
 MADE_FROM = ".made-from.json"
 WRITTEN, UNCHANGED, REPLACED = N_("written"), N_("unchanged"), N_("replaced")
+# A detached signature (NCALayer's CMS) is kept beside what it signs: <report>.cms.
+SIGNATURE = ".cms"
 
 
 def digest(content: bytes) -> str:
@@ -78,6 +80,10 @@ class Plan:
         self.renames[name] = kept
         self.made_from.pop(name, None)
         self.said[name] = _("replaced (previous kept as {name})").format(name=kept)
+        if (self.folder / (name + SIGNATURE)).exists():  # a signature goes with what it signs
+            self.renames[name + SIGNATURE] = kept + SIGNATURE
+            self.said[name + SIGNATURE] = _("moved to {name} with the file it signs").format(
+                name=kept + SIGNATURE)
 
     def remove_aside(self, name: str) -> None:
         """A PDF no longer made from its DOCX leaves with the previous files."""

@@ -42,7 +42,7 @@ def _names(folder) -> list[str]:
 @pytest.fixture
 def fake_pdf(monkeypatch):
     """A stand-in for LibreOffice that writes which DOCX each PDF was made from."""
-    def convert(documents):
+    def convert(documents, families):
         return {name.replace(".docx", ".pdf"): b"%PDF " + hashlib.sha256(data).hexdigest().encode()
                 for name, data in documents.items()}
     monkeypatch.setattr(report, "to_pdf", convert)
@@ -109,3 +109,46 @@ def test_the_stale_pdf_sequence_ends_with_the_new_figure(workspace) -> None:
         text = subprocess.run(["pdftotext", "-layout", str(month / f"2020-08-{lang}.pdf"), "-"],
                               capture_output=True, text=True, check=True).stdout
         assert listed in " ".join(text.split()), lang
+
+
+def _openssl(*args: str, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run(["openssl", *args], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("openssl") is None,
+                    reason="LibreOffice or openssl not installed")
+def test_a_detached_signature_outlives_rebuilds_and_leaves_with_what_it_signed(
+        workspace) -> None:
+    """A CMS signature beside a PDF (as NCALayer makes them, here with openssl and a key of
+    the test's own) still verifies after rebuilds that change nothing, the PDF made again
+    from scratch included; a replaced PDF takes its signature into the previous set."""
+    month = workspace / "reports" / "2020-08"
+    assert _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=signer",
+                    "-days", "1", "-keyout", "key.pem", "-out", "cert.pem",
+                    cwd=workspace).returncode == 0
+    _version(2)
+    _build("--pdf")
+    pdf, signature = month / "2020-08-ru.pdf", month / "2020-08-ru.pdf.cms"
+    assert _openssl("cms", "-sign", "-binary", "-in", str(pdf), "-signer", "cert.pem",
+                    "-inkey", "key.pem", "-outform", "DER", "-out", str(signature),
+                    cwd=workspace).returncode == 0
+
+    def verifies(document, cms) -> bool:
+        return _openssl("cms", "-verify", "-binary", "-inform", "DER", "-in", str(cms),
+                        "-content", str(document), "-CAfile", "cert.pem", "-out", "/dev/null",
+                        cwd=workspace).returncode == 0
+
+    assert verifies(pdf, signature)
+    inode = pdf.stat().st_ino
+    assert "2020-08-ru.pdf: unchanged" in _build("--pdf", "--force")
+    assert pdf.stat().st_ino == inode and verifies(pdf, signature)
+    for made in (".made-from.json", "2020-08-ru.pdf"):  # made again from nothing: same bytes
+        (month / made).unlink()
+        _build("--pdf")
+        assert verifies(pdf, signature), made
+    _version(3)
+    said = _build("--pdf", "--force")
+    assert "2020-08-ru.pdf.cms: moved to 2020-08-ru.previous-1.pdf.cms" in said
+    assert not signature.exists()
+    assert verifies(month / "2020-08-ru.previous-1.pdf", month / "2020-08-ru.previous-1.pdf.cms")
+    assert not verifies(pdf, month / "2020-08-ru.previous-1.pdf.cms")
