@@ -9,9 +9,6 @@ import os
 from functools import cache
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "hearings"
 MESSAGE_LANGUAGES = ("en", "ru", "kk")
@@ -30,6 +27,9 @@ def translations(lang: str, domain: str = DOMAIN) -> gettext.NullTranslations:
     """The catalog of a language, read from its .po file (English needs none)."""
     if lang == "en":
         return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo  # 10 ms of imports that English does not need
+    from babel.messages.pofile import read_po
+
     path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
     with path.open("rb") as stream:
         catalog = read_po(stream, locale=lang, domain=domain)
