@@ -163,9 +163,13 @@ def validate(files: tuple[str, ...], data_dir: Path, output_format: str, strict:
 
 
 @main.command(help=N_("Build the Russian and Kazakh reports of a month (default: the newest "
-                      "in the data folder)."), options_metavar=N_("[OPTIONS]"))
-@click.argument("month", required=False, metavar=N_("[MONTH-OR-FILE]"))
+                      "in the data folder), of several months, or of all (--all), on every "
+                      "core."), options_metavar=N_("[OPTIONS]"))
+@click.argument("months", nargs=-1, metavar=N_("[MONTH-OR-FILE]..."))
 @_data_option
+@click.option("--all", "every", is_flag=True, help=N_("Build every month in the data folder."))
+@click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help=N_("Months built at once with several months (default: one per core)."))
 @click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("reports"), show_default=True, metavar=N_("FOLDER"),
               help=N_("Where reports are written."))
@@ -182,26 +186,37 @@ def validate(files: tuple[str, ...], data_dir: Path, output_format: str, strict:
 @click.option("--keep", type=click.IntRange(min=0), default=3, show_default=True, metavar="N",
               help=N_("Sets of previous files (DOCX and PDF of one build) kept per month."))
 @_lang_option
-def build(month: str | None, data_dir: Path, reports_dir: Path, output_format: str, pdf: bool,
-          force: bool, strict: bool, previous: str | None, keep: int) -> None:
+def build(months: tuple[str, ...], data_dir: Path, every: bool, jobs: int | None,
+          reports_dir: Path, output_format: str, pdf: bool, force: bool, strict: bool,
+          previous: str | None, keep: int) -> None:
     from .exceptions import HearingsError
     from .output import build_as_json, build_as_text
     from .report import build as build_reports
     from .validate import default_files
     from .workspace import Workspace
 
-    if month is None:
-        newest = default_files(data_dir)[-1:]
-        if not newest:
-            raise click.UsageError(_("no monthly file given and none in {folder}").format(
-                folder=data_dir))
-        month = str(newest[0])
-    data_file = _month_file(month, data_dir)
+    if every:
+        if months:
+            raise click.UsageError(_("give months or --all, not both"))
+        months = tuple(str(path) for path in default_files(data_dir))
+    elif not months:
+        months = tuple(str(path) for path in default_files(data_dir)[-1:])
+    if not months:
+        raise click.UsageError(_("no monthly file given and none in {folder}").format(
+            folder=data_dir))
+    data_files = [_month_file(month, data_dir) for month in months]
+    workspace = Workspace(Path("."), data_dir)
+    if len(data_files) > 1 or every:
+        if previous:
+            raise click.UsageError(_("--previous is for one month; with several, each month's "
+                                     "previous one comes from the data folder"))
+        _build_many(data_files, reports_dir, output_format, strict, jobs, workspace,
+                    dict(force=force, pdf=pdf, strict=strict, keep=keep))
+        return
     before = _month_file(previous, data_dir) if previous else None
     try:
-        outcome = build_reports(data_file, reports_dir, force=force, pdf=pdf, strict=strict,
-                                previous=before, keep=keep,
-                                workspace=Workspace(Path("."), data_dir))
+        outcome = build_reports(data_files[0], reports_dir, force=force, pdf=pdf, strict=strict,
+                                previous=before, keep=keep, workspace=workspace)
     except HearingsError as err:
         raise _fail(err) from err
     show = build_as_json if output_format == "json" else build_as_text
@@ -210,6 +225,42 @@ def build(month: str | None, data_dir: Path, reports_dir: Path, output_format: s
         if output_format == "text":
             click.echo(_("nothing was written"), err=True)
         sys.exit(1)
+
+
+def _build_many(data_files: list[Path], reports_dir: Path, output_format: str, strict: bool,
+                jobs: int | None, workspace, options: dict) -> None:
+    """Every month built, on every core; on a terminal a progress bar, then each month's
+    lines in order; otherwise each month's lines as it is done. Exit 1 when any failed."""
+    import json
+
+    from .batch import build_many, jobs_default
+    from .output import batch_as_text, build_as_json, result_as_text
+
+    results = build_many(data_files, reports_dir, jobs=jobs or jobs_default(),
+                         workspace=workspace, options=options)
+    done = []
+    if output_format == "json":
+        done = list(results)
+    elif sys.stderr.isatty():
+        with click.progressbar(results, length=len(data_files), label=_("Building"),
+                               file=sys.stderr) as bar:
+            done = list(bar)
+        done.sort(key=lambda result: data_files.index(result.data_file))
+        click.echo("\n".join(result_as_text(result, strict) for result in done))
+    else:
+        for result in results:
+            done.append(result)
+            click.echo(result_as_text(result, strict))
+    failed = [result for result in done if not result.succeeded(strict)]
+    if output_format == "json":
+        done.sort(key=lambda result: data_files.index(result.data_file))
+        click.echo(json.dumps({"valid": not failed, "months": [
+            json.loads(build_as_json(r.outcome, strict)) if r.outcome else
+            {"file": str(r.data_file), "valid": False, "error": r.error} for r in done]},
+            ensure_ascii=False, indent=2))
+    else:
+        click.echo(batch_as_text(done, failed))
+    sys.exit(1 if failed else 0)
 
 
 @main.command(help=N_("Print how every figure changed from one month to another."),

@@ -99,3 +99,23 @@ def build_as_json(outcome, strict: bool) -> str:
                        "written": [{"file": str(path), "status": status}
                                    for path, status in outcome.files]},
                       ensure_ascii=False, indent=2)
+
+
+def result_as_text(result, strict: bool) -> str:
+    """One month of several: what build_as_text says, or the error that stopped it."""
+    if result.outcome is None:
+        return _("{file}: not built: {error}").format(file=result.data_file, error=result.error)
+    text = build_as_text(result.outcome, strict)
+    if not result.outcome.report.valid(strict):
+        text += "\n" + _("{file}: nothing was written").format(file=result.data_file)
+    return text
+
+
+def batch_as_text(done: list, failed: list) -> str:
+    """The last line of a build of several months: how many were built, which were not."""
+    line = ngettext("{count} month: {built} built", "{count} months: {built} built",
+                    len(done)).format(count=len(done), built=len(done) - len(failed))
+    if failed:
+        line += "; " + _("not built: {files}").format(
+            files=", ".join(str(result.data_file) for result in failed))
+    return line

@@ -35,6 +35,9 @@ class Period:
     def previous(self) -> Period:
         return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
 
+    def next(self) -> Period:
+        return Period(self.year + 1, 1) if self.month == 12 else Period(self.year, self.month + 1)
+
     @property
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month, 1)
