@@ -20,6 +20,8 @@ Examples:
   hearings validate 2020-09             check it (a month, or a file's path)
   hearings compare 2020-08 2020-09      how every figure changed
   hearings build 2020-09 --pdf          both reports in reports/2020-09/
+  hearings build --all                  every month, on every core
+  hearings export                       open data in reports/open-data/
   hearings --lang ru validate           messages in Russian (or HEARINGS_LANG=ru)
 
 \b
@@ -261,6 +263,42 @@ def _build_many(data_files: list[Path], reports_dir: Path, output_format: str, s
     else:
         click.echo(batch_as_text(done, failed))
     sys.exit(1 if failed else 0)
+
+
+@main.command(help=N_("Write the figures of every valid month (default: all in the data "
+                      "folder) as open data: CSV, XLSX and a Frictionless data package."),
+              options_metavar=N_("[OPTIONS]"))
+@click.argument("months", nargs=-1, metavar=N_("[MONTH-OR-FILE]..."))
+@_data_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("reports/open-data"), show_default=True, metavar=N_("FOLDER"),
+              help=N_("Where the open-data files are written."))
+@_lang_option
+def export(months: tuple[str, ...], data_dir: Path, out_dir: Path) -> None:
+    from .exceptions import HearingsError
+    from .export import export as export_months
+    from .output import finding_line
+    from .validate import default_files
+
+    files = [_month_file(month, data_dir) for month in months] or default_files(data_dir)
+    if not files:
+        raise click.UsageError(_("no monthly files given and none in {folder}").format(
+            folder=data_dir))
+    try:
+        outcome = export_months(files, out_dir)
+    except HearingsError as err:
+        raise _fail(err) from err
+    for report in outcome.reports:
+        for finding in report.errors:
+            click.echo(finding_line(finding))
+    for path, reason in outcome.left_out:
+        click.echo(_("{file}: left out of the export: {reason}").format(file=path,
+                                                                          reason=reason))
+    for path, status in outcome.files:
+        click.echo(f"{path}: {status}")
+    if not outcome.files:
+        click.echo(_("no valid month: nothing was written"), err=True)
+    sys.exit(1 if outcome.left_out else 0)
 
 
 @main.command(help=N_("Print how every figure changed from one month to another."),

@@ -1,0 +1,215 @@
+"""Open data: the figures of every valid month as tidy tables, CSV (UTF-8, RFC 4180) and
+XLSX, with a Frictionless data package that describes them; the same bytes for the same
+months."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .findings import FileReport
+from .i18n import _
+from .model import Month, month_from
+from .plan import REPLACED, UNCHANGED, WRITTEN
+from .reference import Reference, reference
+from .validate import check_file
+from .write import replace_folder
+
+PACKAGE = "datapackage.json"
+WORKBOOK = "hearings.xlsx"
+_NAMES = {"type": "string", "constraints": {"required": True}}
+
+
+def _fields(ref: Reference) -> dict[str, list[dict]]:
+    """The Table Schema fields of each table: types, constraints, and what they mean."""
+    regions = [region.code for region in ref.regions]
+    place = [
+        {"name": "period", "type": "yearmonth", "title": "Month of the report",
+         "constraints": {"required": True}},
+        {"name": "region", "type": "string", "title": "Region code (stable across renames)",
+         "constraints": {"required": True, "enum": regions}},
+        {"name": "kato", "type": "string", "title": "KATO code of the region",
+         "constraints": {"required": True, "pattern": "[0-9]{9}"}},
+        {"name": "region_ru", "title": "Region, official name in Russian in that month",
+         **_NAMES},
+        {"name": "region_kk", "title": "Region, official name in Kazakh in that month",
+         **_NAMES},
+    ]
+    measure = [
+        {"name": "count", "type": "integer", "title": "Count; empty when not assessed",
+         "constraints": {"minimum": 0}},
+        {"name": "not_assessed", "type": "boolean",
+         "title": "The figure could not be assessed (a dash in the report)",
+         "constraints": {"required": True}},
+    ]
+    groups = [group.code for group in ref.groups]
+    return {
+        "violations": [
+            *place,
+            {"name": "group", "type": "string", "title": "Violations by announcements or by "
+             "protocols", "constraints": {"required": True, "enum": groups}},
+            {"name": "category", "type": "string", "title": "Violation category",
+             "constraints": {"required": True,
+                             "enum": [category.code for category in ref.categories]}},
+            {"name": "category_ru", "title": "Category, as the Russian report heads it",
+             **_NAMES},
+            {"name": "category_kk", "title": "Category, as the Kazakh report heads it",
+             **_NAMES},
+            *measure],
+        "placed": [
+            *place,
+            {"name": "document", "type": "string", "title": "Announcements or protocols "
+             "placed on the region's website", "constraints": {"required": True,
+                                                               "enum": groups}},
+            *measure],
+    }
+
+
+KEYS = {"violations": ["period", "region", "category"],
+        "placed": ["period", "region", "document"]}
+
+
+def _rows(month: Month, ref: Reference) -> dict[str, list[list]]:
+    """The month's rows of each table, in the report's order."""
+    violations, placed = [], []
+    for row in month.rows:
+        names = row.region.name(month.period).forms
+        where = [str(month.period), row.region.code, row.region.kato,
+                 names["ru"]["official"], names["kk"]["official"]]
+        for category, count in zip(month.categories, row.counts, strict=True):
+            violations.append([*where, category.group, category.code, category.header["ru"],
+                               category.header["kk"], *_measure(count)])
+        for document, count in (("announcements", row.announcements),
+                                ("protocols", row.protocols)):
+            placed.append([*where, document, *_measure(count)])
+    return {"violations": violations, "placed": placed}
+
+
+def _measure(count: int | None) -> list:
+    return ["", True] if count is None else [count, False]
+
+
+def _csv(header: list[str], rows: list[list]) -> bytes:
+    """RFC 4180: CRLF line ends, quotes where needed; booleans as true/false."""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([str(v).lower() if isinstance(v, bool) else v for v in row]
+                     for row in rows)
+    return text.getvalue().encode("utf-8")
+
+
+def _xlsx(tables: dict[str, tuple[list[str], list[list]]], moment: str) -> bytes:
+    """A workbook with a sheet per table; dated `moment`, so that it is the same bytes."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, (header, rows) in tables.items():
+        sheet = workbook.create_sheet(name)
+        sheet.append(header)
+        for row in rows:
+            sheet.append([None if value == "" else value for value in row])
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _stamped(buffer.getvalue(), moment)
+
+
+_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _stamped(data: bytes, moment: str) -> bytes:
+    """The package with the workbook's dates and every entry's time set to `moment`."""
+    stamp = tuple(int(part) for part in re.split(r"[-T:Z]", moment)[:6])
+    output = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = source.read(entry.filename)
+            if entry.filename == "docProps/core.xml":
+                content = _DATES.sub(rb"\g<1>" + moment.encode() + rb"\g<2>", content)
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, content)
+    return output.getvalue()
+
+
+def _descriptor(ref: Reference, months: list[Month]) -> bytes:
+    fields = _fields(ref)
+    first, last = months[0].period, months[-1].period
+    package = {
+        "name": "kz-public-hearings-monitoring",
+        "title": "Public hearings on regional websites: monitoring by the Ministry of "
+                 "Ecology of Kazakhstan",
+        "description": f"Announcements and protocols of public hearings placed on the "
+                       f"websites of the regional executive bodies, and the violations found, "
+                       f"by month, region and category: {len(months)} months from {first} "
+                       f"to {last}. The same figures as the monthly reports in Russian and "
+                       f"Kazakh; a figure that could not be assessed is empty, with "
+                       f"not_assessed true. The same tables are in {WORKBOOK}.",
+        "resources": [{
+            "name": name, "path": f"{name}.csv", "profile": "tabular-data-resource",
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            "schema": {"fields": fields[name], "primaryKey": KEYS[name],
+                       "missingValues": [""]},
+        } for name in ("violations", "placed")],
+    }
+    return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+@dataclass
+class Export:
+    """What an export did: the months left out (invalid), each file and what happened."""
+
+    reports: list[FileReport] = field(default_factory=list)
+    left_out: list[tuple[Path, str]] = field(default_factory=list)  # the file, and why
+    files: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def export(data_files: list[Path], folder: Path) -> Export:
+    """The open-data files of every valid month among `data_files` in `folder`, replaced
+    together; the invalid months are left out and named. Nothing is written when no month
+    is valid."""
+    ref, outcome, months, seen = reference(), Export(), [], {}
+    for path in data_files:
+        report, context = check_file(path)
+        outcome.reports.append(report)
+        if report.errors:
+            outcome.left_out.append((path, _("it has errors")))
+        elif context.period in seen:
+            outcome.left_out.append((path, _("{other} is the same month").format(
+                other=seen[context.period])))
+        else:
+            seen[context.period] = path
+            months.append(month_from(context.data, ref))
+    if not months:
+        return outcome
+    months.sort(key=lambda month: (month.period.year, month.period.month))
+    fields = _fields(ref)
+    tables = {name: ([f["name"] for f in fields[name]], []) for name in fields}
+    for month in months:
+        for name, rows in _rows(month, ref).items():
+            tables[name][1].extend(rows)
+    moment = f"{months[-1].period.last_day.isoformat()}T00:00:00Z"
+    files = {f"{name}.csv": _csv(*table) for name, table in tables.items()}
+    files[WORKBOOK] = _xlsx(tables, moment)
+    files[PACKAGE] = _descriptor(ref, months)
+    said, changed = {}, {}
+    for name, content in files.items():
+        path = folder / name
+        status = WRITTEN if not path.exists() else (
+            UNCHANGED if path.read_bytes() == content else REPLACED)
+        said[name] = status
+        if status != UNCHANGED:
+            changed[name] = content
+    if changed:
+        replace_folder(folder, {}, changed)
+    outcome.files = [(folder / name, _(status)) for name, status in said.items()]
+    return outcome
