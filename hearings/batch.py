@@ -13,8 +13,9 @@ from .i18n import language, set_language
 from .report import Outcome, build
 from .workspace import Workspace
 
-# A worker is replaced after this many months, so that nothing a month leaves behind in a
-# process (caches of figures, of templates) adds up over an archive: memory stays flat.
+# Workers are replaced after this many months each, so that nothing a month leaves behind in
+# a process (caches, the allocator's fragments) adds up over an archive: memory stays flat.
+# (A pool of its own per round: the executor's max_tasks_per_child can hang on Python 3.11.)
 MONTHS_PER_WORKER = 60
 
 
@@ -55,10 +56,12 @@ def build_many(data_files: list[Path], reports_dir: Path, *, jobs: int, workspac
         for data_file in data_files:
             yield _build_one(data_file, reports_dir, options, workspace)
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(data_files)),
-                             initializer=_start_worker, initargs=(language(),),
-                             max_tasks_per_child=MONTHS_PER_WORKER) as pool:
-        futures = [pool.submit(_build_one, data_file, reports_dir, options, workspace)
-                   for data_file in data_files]
-        for future in as_completed(futures):
-            yield future.result()
+    workers = min(jobs, len(data_files))
+    per_round = workers * MONTHS_PER_WORKER
+    for start in range(0, len(data_files), per_round):
+        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                 initargs=(language(),)) as pool:
+            futures = [pool.submit(_build_one, data_file, reports_dir, options, workspace)
+                       for data_file in data_files[start:start + per_round]]
+            for future in as_completed(futures):
+                yield future.result()

@@ -111,3 +111,14 @@ def test_a_terminal_sees_a_progress_bar_and_then_the_months_in_order(archive) ->
     periods = [line.split("/")[1] for line in done.stdout.splitlines()
                if line.startswith("reports/") and line.endswith("-ru.docx: written")]
     assert periods == list(PERIODS)
+
+
+def test_workers_are_replaced_in_rounds_and_every_month_is_built(archive, monkeypatch) -> None:
+    """Seven months, two workers, two months each a round: four pools one after another."""
+    from hearings import batch
+
+    monkeypatch.setattr(batch, "MONTHS_PER_WORKER", 2)
+    result = _run("--all", "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip().endswith("7 months: 7 built")
+    assert len(list(Path("reports").glob("*/*-kk.docx"))) == 7
