@@ -118,13 +118,13 @@ def _xlsx(tables: dict[str, tuple[list[str], list[list]]], moment: str) -> bytes
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return _stamped(buffer.getvalue(), moment)
+    return stamped(buffer.getvalue(), moment)
 
 
 _DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
-def _stamped(data: bytes, moment: str) -> bytes:
+def stamped(data: bytes, moment: str) -> bytes:
     """The package with the workbook's dates and every entry's time set to `moment`."""
     stamp = tuple(int(part) for part in re.split(r"[-T:Z]", moment)[:6])
     output = io.BytesIO()

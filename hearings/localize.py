@@ -8,6 +8,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from .chart import chart_data
 from .facts import MonthFacts
 from .model import Month, Row
 from .reference import Reference
@@ -138,6 +139,15 @@ def appendix(month: Month, reference: Reference, lang: str, words: dict) -> dict
     }
 
 
+def chart_words(month: Month, reference: Reference, lang: str, words: dict,
+                phrase: dict) -> dict:
+    """The chart's caption, and the note naming the regions drawn without a bar."""
+    data = chart_data(month, reference, lang, words["chart"]["marker"])
+    return {"caption": words["chart"]["caption"].format(**phrase),
+            "note": _sentence(words["chart"]["note"].format(
+                regions=", ".join(data.not_assessed))) if data.not_assessed else ""}
+
+
 def document_context(month: Month, reference: Reference, facts: MonthFacts, settings: dict,
                      lang: str, before: Month | None = None) -> dict:
     """Everything the language's template needs, as text; a fact the reference data does not
@@ -164,6 +174,7 @@ def document_context(month: Month, reference: Reference, facts: MonthFacts, sett
                        for g, count in groups],
         },
         "comparison": comparison(month, before, lang, words),
+        "chart": chart_words(month, reference, lang, words, phrase),
         "appendix": appendix(month, reference, lang, words),
         "narrative": narrative(month, facts, lang, words),
         "closing": [_sentence(paragraph[lang]) for paragraph in month.closing],

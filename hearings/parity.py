@@ -9,6 +9,7 @@ import zipfile
 from docx import Document
 from lxml import etree
 
+from .chart import read_chart
 from .exceptions import ParityError
 
 _NUMBER = re.compile(r"\d[\d\u00a0\u202f ]*")
@@ -123,10 +124,45 @@ def read_summary(data: bytes | _Written) -> list[int | None]:
     return figures
 
 
+def chart_expected(table: list[list[int | None]],
+                   group_columns: list[list[int]]) -> list[list[int | None]]:
+    """What the chart must show, by the table: per group, each region's violations of the
+    group's categories (None when none was assessed)."""
+    series = []
+    for group in group_columns:
+        values = []
+        for row in table[:-1]:  # the regions, without the totals row
+            assessed = [row[2 + i] for i in group if row[2 + i] is not None]
+            values.append(sum(assessed) if assessed else None)
+        series.append(values)
+    return series
+
+
+def table_regions(data: bytes | _Written) -> list[str]:
+    """The region names of the report's table, in its order."""
+    body = _written(data).body
+    table = max(body.findall(f"{W}tbl"), key=lambda t: len(t.findall(f"{W}tblGrid/{W}gridCol")))
+    return [_grid(row, None)[1] for row in table.findall(f"{W}tr")[3:-1]]
+
+
+def _check_chart(lang: str, data: bytes, table: list, group_columns: list[list[int]],
+                 regions: list[str]) -> None:
+    if b"/charts/" not in data:  # a folder's own template without the chart
+        return
+    labels, series = read_chart(data)
+    if [label.rstrip("*") for label in labels] != regions:
+        raise ParityError(f"the {lang} chart's regions {labels} are not the table's {regions}")
+    shown = [values for _, values in series]
+    expected = chart_expected(table, group_columns)
+    if shown != expected:
+        raise ParityError(f"the {lang} chart shows {shown}, its table {expected}")
+
+
 def check_parity(documents: dict[str, bytes], group_columns: list[list[int]]) -> None:
-    """Every figure of the tables equal cell by cell across languages, and each summary
-    figure equal to the table's totals; ParityError names the first difference."""
-    documents = {lang: _Written(data) for lang, data in documents.items()}
+    """Every figure of the tables equal cell by cell across languages, each summary figure
+    equal to the table's totals, and the chart's bars to the table's rows; ParityError names
+    the first difference."""
+    raw, documents = documents, {lang: _Written(data) for lang, data in documents.items()}
     tables = {lang: read_table(document) for lang, document in documents.items()}
     (first, reference_table), *others = tables.items()
     for lang, table in others:
@@ -147,3 +183,4 @@ def check_parity(documents: dict[str, bytes], group_columns: list[list[int]]) ->
         if stated != expected:
             raise ParityError(f"the {lang} summary states {stated}, its table adds up to "
                               f"{expected}")
+        _check_chart(lang, raw[lang], table, group_columns, table_regions(documents[lang]))

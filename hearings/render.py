@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate
 
+from .chart import CHART_TYPE, PACKAGE_TYPE, ChartData, chart_xml, workbook
 from .exceptions import RenderError
 from .tables import appendix_table, monthly_table
 from .workspace import PACKAGED_TEMPLATES
@@ -166,8 +167,21 @@ def _template_bytes(path: Path) -> bytes:
     return _READ[key]
 
 
+def _fill_chart(document, chart: ChartData, day: dt.date) -> None:
+    """The month's labels and figures into the template's chart and the workbook behind it
+    (a template without a chart, which a clerk may keep, gets none)."""
+    for relationship in list(document.part.rels.values()):
+        if relationship.reltype != CHART_TYPE:
+            continue
+        part = relationship.target_part
+        part._blob = chart_xml(part.blob, chart)
+        for inner in part.rels.values():
+            if inner.reltype == PACKAGE_TYPE:
+                inner.target_part._blob = workbook(chart, f"{day.isoformat()}T00:00:00Z")
+
+
 def render(context: dict, table_spec: dict, settings: dict, lang: str, day: dt.date,
-           template_path: Path | None = None) -> bytes:
+           template_path: Path | None = None, chart: ChartData | None = None) -> bytes:
     """The DOCX of one language, as bytes (from the packaged template by default)."""
     path = template_path or PACKAGED_TEMPLATES / lang / "report.docx"
     try:
@@ -187,5 +201,7 @@ def render(context: dict, table_spec: dict, settings: dict, lang: str, day: dt.d
     except (OSError, KeyError, ValueError) as err:
         raise RenderError(f"{path}: cannot render: {err}") from err
     document = template.docx
+    if chart is not None:
+        _fill_chart(document, chart, day)
     _set_properties(document, context["title"], context["ministry"] or "", lang, day)
     return package_bytes(document, day)  # docxtpl's save adds nothing here: no media replaced

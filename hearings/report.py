@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .chart import chart_data
 from .exceptions import ReportExistsError
 from .facts import facts
 from .findings import FileReport
@@ -83,10 +84,13 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool 
     month_facts = facts().for_month(month.period)
     before, note = previous_month(
         month, previous or workspace.data_dir / f"{month.period.previous()}.yaml")
+    charts = {lang: chart_data(month, ref, lang, settings["languages"][lang]["chart"]["marker"])
+              for lang in LANGUAGES}
     documents = {
         lang: render(document_context(month, ref, month_facts, settings, lang, before),
                      table(month, ref, lang, settings["languages"][lang]),
-                     settings, lang, month.period.last_day, workspace.template(lang))
+                     settings, lang, month.period.last_day, workspace.template(lang),
+                     charts[lang])
         for lang in LANGUAGES}
     # both languages state the same figures, and the summary agrees with the table
     check_parity(documents, [month.group_columns(group.code) for group in ref.groups])

@@ -1,0 +1,146 @@
+"""The chart of violations by region: a native Word chart that each template holds (a clerk
+restyles it in Word), whose figures and labels every build replaces, in the chart's own
+cache and in the workbook embedded behind it, so that Word and LibreOffice draw the month's
+figures and Word can still edit them."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .model import Month
+from .reference import Reference
+
+C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+CHART_TYPE = f"{R}/chart"
+PACKAGE_TYPE = f"{R}/package"
+SHEET = "Sheet1"
+
+
+def _c(tag: str) -> str:
+    return f"{{{C}}}{tag}"
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """What the chart shows: a label per region (in the table's order), a series per group
+    with the region's violations of that group, None where none of them was assessed."""
+
+    labels: tuple[str, ...]
+    series: tuple[tuple[str, tuple[int | None, ...]], ...]
+    not_assessed: tuple[str, ...]  # the labels of regions with a group not assessed
+
+
+def chart_data(month: Month, ref: Reference, lang: str, marker: str) -> ChartData:
+    labels, values, missing = [], {group.code: [] for group in ref.groups}, []
+    for row in month.rows:
+        label = row.region.name(month.period).forms[lang]["table"]
+        gap = False
+        for group in ref.groups:
+            counts = [row.counts[i] for i in month.group_columns(group.code)]
+            assessed = [count for count in counts if count is not None]
+            values[group.code].append(sum(assessed) if assessed else None)
+            gap = gap or not assessed
+        labels.append(label + marker if gap else label)
+        if gap:
+            missing.append(label)
+    return ChartData(tuple(labels), tuple((group.title[lang], tuple(values[group.code]))
+                                          for group in ref.groups), tuple(missing))
+
+
+def _column(index: int) -> str:
+    return "ABCDEFGHIJ"[index]
+
+
+def _string_cache(parent, reference: str, texts) -> None:
+    parent.clear()
+    ref = etree.SubElement(parent, _c("strRef"))
+    etree.SubElement(ref, _c("f")).text = reference
+    cache = etree.SubElement(ref, _c("strCache"))
+    etree.SubElement(cache, _c("ptCount")).set("val", str(len(texts)))
+    for index, text in enumerate(texts):
+        point = etree.SubElement(cache, _c("pt"))
+        point.set("idx", str(index))
+        etree.SubElement(point, _c("v")).text = text
+
+
+def _number_cache(parent, reference: str, values) -> None:
+    parent.clear()
+    ref = etree.SubElement(parent, _c("numRef"))
+    etree.SubElement(ref, _c("f")).text = reference
+    cache = etree.SubElement(ref, _c("numCache"))
+    etree.SubElement(cache, _c("formatCode")).text = "General"
+    etree.SubElement(cache, _c("ptCount")).set("val", str(len(values)))
+    for index, value in enumerate(values):
+        if value is None:
+            continue  # a gap: no bar, not a zero
+        point = etree.SubElement(cache, _c("pt"))
+        point.set("idx", str(index))
+        etree.SubElement(point, _c("v")).text = str(value)
+
+
+def chart_xml(template: bytes, data: ChartData) -> bytes:
+    """The template's chart with the data's labels, series names and figures; everything
+    else (colours, fonts, axes, size) as the template has it."""
+    space = etree.fromstring(template)
+    series = space.findall(f".//{_c('ser')}")
+    if len(series) != len(data.series):
+        raise ValueError(f"the template's chart has {len(series)} series, the report "
+                         f"{len(data.series)}")
+    last = len(data.labels) + 1
+    for index, (element, (name, values)) in enumerate(zip(series, data.series, strict=True)):
+        column = _column(index + 1)
+        _string_cache(element.find(_c("tx")), f"{SHEET}!${column}$1", [name])
+        _string_cache(element.find(_c("cat")), f"{SHEET}!$A$2:$A${last}", data.labels)
+        _number_cache(element.find(_c("val")), f"{SHEET}!${column}$2:${column}${last}", values)
+    return etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def workbook(data: ChartData, moment: str) -> bytes:
+    """The workbook behind the chart: labels in A, a series per column, empty where not
+    assessed (what Word shows when the chart's data is edited)."""
+    from openpyxl import Workbook
+
+    from .export import stamped
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    sheet.append([None, *(name for name, _ in data.series)])
+    for index, label in enumerate(data.labels):
+        sheet.append([label, *(values[index] for _, values in data.series)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return stamped(buffer.getvalue(), moment)
+
+
+def read_chart(docx: bytes) -> tuple[list[str], list[tuple[str, list[int | None]]]]:
+    """The labels and series of the document's chart, from the chart's cache, as written."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        rels = etree.fromstring(package.read("word/_rels/document.xml.rels"))
+        targets = [rel.get("Target") for rel in rels if rel.get("Type") == CHART_TYPE]
+        if len(targets) != 1:
+            raise ValueError(f"the document has {len(targets)} charts, not one")
+        space = etree.fromstring(package.read("word/" + re.sub(r"^/?word/", "",
+                                                                   targets[0])))
+    labels, series = None, []
+    for element in space.iter(_c("ser")):
+        name = element.findtext(f"{_c('tx')}//{_c('v')}")
+        cats = element.find(_c("cat")).iter(_c("pt"))
+        cat_labels = [point.findtext(_c("v")) for point in cats]
+        labels = labels if labels is not None else cat_labels
+        if cat_labels != labels:
+            raise ValueError(f"the series {name} has other labels")
+        cache = element.find(_c("val")).find(f".//{_c('numCache')}")
+        count = int(cache.find(_c("ptCount")).get("val"))
+        values: list[int | None] = [None] * count
+        for point in cache.iter(_c("pt")):
+            values[int(point.get("idx"))] = int(float(point.findtext(_c("v"))))
+        series.append((name, values))
+    return labels or [], series
