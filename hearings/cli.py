@@ -22,6 +22,7 @@ Examples:
   hearings build 2020-09 --pdf          both reports in reports/2020-09/
   hearings build --all                  every month, on every core
   hearings export                       open data in reports/open-data/
+  hearings year 2022 --partial          the year's report, from the months there are
   hearings --lang ru validate           messages in Russian (or HEARINGS_LANG=ru)
 
 \b
@@ -299,6 +300,58 @@ def export(months: tuple[str, ...], data_dir: Path, out_dir: Path) -> None:
     if not outcome.files:
         click.echo(_("no valid month: nothing was written"), err=True)
     sys.exit(1 if outcome.left_out else 0)
+
+
+def _span(context, parameter, value):
+    from .year import Span
+
+    try:
+        return Span.parse(value)
+    except ValueError as err:
+        raise click.BadParameter(_(
+            "{value} is not a year or a quarter: write it YYYY or YYYY-Q1 to YYYY-Q4").format(
+                value=repr(value))) from err
+
+
+@main.command(help=N_("Build the report of a year (2021) or a quarter (2021-Q3) from its "
+                      "monthly files, in Russian and Kazakh."), options_metavar=N_("[OPTIONS]"))
+@click.argument("span", callback=_span, metavar=N_("YEAR-OR-QUARTER"))
+@_data_option
+@click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("reports"), show_default=True, metavar=N_("FOLDER"),
+              help=N_("Where reports are written."))
+@click.option("--partial", is_flag=True,
+              help=N_("Build from the months there are when some are missing or invalid "
+                      "(the report says which it covers)."))
+@click.option("--pdf", is_flag=True,
+              help=N_("Also make both reports archival PDFs (PDF/A-2b, with LibreOffice)."))
+@click.option("--force", is_flag=True,
+              help=N_("Replace reports whose content changed; the previous files are kept."))
+@click.option("--keep", type=click.IntRange(min=0), default=3, show_default=True, metavar="N",
+              help=N_("Sets of previous files (DOCX and PDF of one build) kept per month."))
+@_lang_option
+def year(span, data_dir: Path, reports_dir: Path, partial: bool, pdf: bool, force: bool,
+         keep: int) -> None:
+    from .exceptions import HearingsError
+    from .pdf import libreoffice
+    from .workspace import Workspace
+    from .year import build_year
+
+    try:
+        if pdf:
+            libreoffice()
+        outcome = build_year(span, data_dir, reports_dir, partial=partial, force=force,
+                             pdf=pdf, keep=keep, workspace=Workspace(Path("."), data_dir))
+    except HearingsError as err:
+        raise _fail(err) from err
+    for period, path, reason in outcome.left_out:
+        click.echo(_("{period}: left out ({path}: {reason})").format(
+            period=period, path=path, reason=reason))
+    click.echo(_("{span}: {count} months: {months}").format(
+        span=span.name, count=len(outcome.covered),
+        months=", ".join(str(period) for period in outcome.covered)))
+    for path, status in outcome.files:
+        click.echo(f"{path}: {status}")
 
 
 @main.command(help=N_("Print how every figure changed from one month to another."),

@@ -15,7 +15,7 @@ from .exceptions import ParityError
 _NUMBER = re.compile(r"\d[\d\u00a0\u202f ]*")
 
 
-def _figure(text: str) -> int | None:
+def figure(text: str) -> int | None:
     """A cell's figure: an int, or None for a dash (could not be assessed)."""
     digits = re.sub(r"[\u00a0\u202f ]", "", text.strip())
     return int(digits) if digits.isdigit() else None
@@ -79,6 +79,17 @@ def _grid(row, above: list[str] | None) -> list[str]:
     return cells
 
 
+def read_grid(data: bytes | _Written) -> list[list[str]]:
+    """The text of each grid cell of the document's widest table, row by row."""
+    body = _written(data).body
+    table = max(body.findall(f"{W}tbl"), key=lambda t: len(t.findall(f"{W}tblGrid/{W}gridCol")))
+    rows, above = [], None
+    for row in table.findall(f"{W}tr"):
+        above = _grid(row, above)
+        rows.append(above)
+    return rows
+
+
 def read_table(data: bytes | _Written) -> list[list[int | None]]:
     """The figures of the report's table (the one with most columns), row by row, totals
     row last (header rows skipped)."""
@@ -88,7 +99,7 @@ def read_table(data: bytes | _Written) -> list[list[int | None]]:
     for number, row in enumerate(table.findall(f"{W}tr")):
         above = _grid(row, above)
         if number >= 3:
-            rows.append([_figure(text) for text in above[2:]])
+            rows.append([figure(text) for text in above[2:]])
     return rows
 
 
@@ -120,7 +131,7 @@ def read_summary(data: bytes | _Written) -> list[int | None]:
             if styles[style]:
                 figures.append(None if match else 0)
             else:
-                figures.append(_figure(match.group()) if match else None)
+                figures.append(figure(match.group()) if match else None)
     return figures
 
 

@@ -14,10 +14,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate
+from markupsafe import Markup
 
 from .chart import CHART_TYPE, PACKAGE_TYPE, ChartData, chart_xml, workbook
 from .exceptions import RenderError
-from .tables import appendix_table, monthly_table
+from .tables import appendix_table
 from .workspace import PACKAGED_TEMPLATES
 
 LANGUAGE_TAGS = {"ru": "ru-RU", "kk": "kk-KZ"}
@@ -180,7 +181,7 @@ def _fill_chart(document, chart: ChartData, day: dt.date) -> None:
                 inner.target_part._blob = workbook(chart, f"{day.isoformat()}T00:00:00Z")
 
 
-def render(context: dict, table_spec: dict, settings: dict, lang: str, day: dt.date,
+def render(context: dict, table: Markup, settings: dict, lang: str, day: dt.date,
            template_path: Path | None = None, chart: ChartData | None = None) -> bytes:
     """The DOCX of one language, as bytes (from the packaged template by default)."""
     path = template_path or PACKAGED_TEMPLATES / lang / "report.docx"
@@ -188,7 +189,7 @@ def render(context: dict, table_spec: dict, settings: dict, lang: str, day: dt.d
         template = DocxTemplate(io.BytesIO(_template_bytes(path)))
         _drop_stale_parts(template.get_docx())
         _apply_settings(template.get_docx(), settings, lang)  # before rendering: the same
-        context = {**context, "table": monthly_table(table_spec, settings)}
+        context = {**context, "table": table}
         if context.get("appendix"):
             context["appendix"] = {**context["appendix"], "table": appendix_table(
                 context["appendix"], settings)}

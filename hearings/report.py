@@ -17,6 +17,7 @@ from .pdf import libreoffice, to_pdf
 from .plan import REPLACED, UNCHANGED, Plan
 from .reference import LANGUAGES, document_settings, reference
 from .render import render
+from .tables import monthly_table
 from .validate import check_file
 from .workspace import Workspace
 from .write import recover, replace_folder
@@ -88,28 +89,39 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool 
               for lang in LANGUAGES}
     documents = {
         lang: render(document_context(month, ref, month_facts, settings, lang, before),
-                     table(month, ref, lang, settings["languages"][lang]),
+                     monthly_table(table(month, ref, lang, settings["languages"][lang]),
+                                   settings),
                      settings, lang, month.period.last_day, workspace.template(lang),
                      charts[lang])
         for lang in LANGUAGES}
     # both languages state the same figures, and the summary agrees with the table
     check_parity(documents, [month.group_columns(group.code) for group in ref.groups])
+    files = write_reports(reports_dir / str(month.period), str(month.period), documents,
+                          force=force, pdf=pdf, keep=keep,
+                          families=settings["font"]["pdf_families"])
+    return Outcome(report, files, notes=[note] if note else [])
+
+
+def write_reports(folder: Path, stem: str, documents: dict[str, bytes], *, force: bool,
+                  pdf: bool, keep: int, families: list[str]) -> list[tuple[Path, str]]:
+    """Write <stem>-<lang>.docx (and .pdf) into folder, all files changing together; each
+    file with what happened to it. A report with other content is replaced only with force;
+    the replaced files go into a numbered set of previous files (at most `keep` sets)."""
     # plan every file before writing any, on what a killed build may have left
-    folder = reports_dir / str(month.period)
     recover(folder)
-    plan = Plan.of(folder, str(month.period))
-    docx = {lang: f"{month.period}-{lang}.docx" for lang in LANGUAGES}
-    pdfs = {lang: f"{month.period}-{lang}.pdf" for lang in LANGUAGES}
-    statuses = {lang: plan.status(docx[lang], documents[lang]) for lang in LANGUAGES}
-    _refuse_replacing([folder / docx[lang] for lang in LANGUAGES if statuses[lang] == REPLACED],
+    plan = Plan.of(folder, stem)
+    docx = {lang: f"{stem}-{lang}.docx" for lang in documents}
+    pdfs = {lang: f"{stem}-{lang}.pdf" for lang in documents}
+    statuses = {lang: plan.status(docx[lang], documents[lang]) for lang in documents}
+    _refuse_replacing([folder / docx[lang] for lang in documents if statuses[lang] == REPLACED],
                       force)
     # a PDF stays only while it was made from the very DOCX beside it
-    stale = [lang for lang in LANGUAGES if not plan.pdf_is_current(docx[lang], documents[lang])]
+    stale = [lang for lang in documents if not plan.pdf_is_current(docx[lang], documents[lang])]
     converted = to_pdf({docx[lang]: documents[lang] for lang in stale},
-                       settings["font"]["pdf_families"]) if pdf and stale else {}
-    for lang in LANGUAGES:
+                       families) if pdf and stale else {}
+    for lang in documents:
         plan.write(docx[lang], documents[lang], statuses[lang])
-    for lang in LANGUAGES:
+    for lang in documents:
         if pdfs[lang] in converted:
             plan.write(pdfs[lang], converted[pdfs[lang]],
                        plan.status(pdfs[lang], converted[pdfs[lang]]))
@@ -119,8 +131,7 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool 
         elif pdf:
             plan.said[pdfs[lang]] = _(UNCHANGED)
     plan.keep_at_most(keep)
-    # the month's files change together, or not at all
+    # the files change together, or not at all
     if plan.finish():
         replace_folder(folder, plan.renames, plan.files, plan.removals)
-    return Outcome(report, [(folder / name, said) for name, said in plan.said.items()],
-                   notes=[note] if note else [])
+    return [(folder / name, said) for name, said in plan.said.items()]

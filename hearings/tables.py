@@ -135,15 +135,22 @@ def monthly_table(spec: dict, settings: dict) -> Markup:
     third = [below, below, below, below,
              *[Cell(title, header_size, upward=True) for title in categories], below]
     rows = [(first, {"header": True}), (second, {"header": True}),
-            (third, {"header": True, "height_mm": settings["table"]["header_height_mm"]})]
-    last = len(spec["rows"]) - 1
-    for number, texts in enumerate(spec["rows"]):
-        rows.append(([Cell(text, size, align=LEFT if index == 1 else CENTER,
-                           keep_with_next=number == last)
-                      for index, text in enumerate(texts)], {}))
-    label, *figures = spec["totals"]
-    rows.append(([head(label, span=2, align=LEFT), *[head(text) for text in figures]], {}))
+            (third, {"header": True, "height_mm": settings["table"]["header_height_mm"]}),
+            *_regions_and_totals(spec, size)]
     return Markup(SPACER + table_xml(columns, rows) + SPACER)
+
+
+def _regions_and_totals(spec: dict, size: float) -> list[tuple[list[Cell], dict]]:
+    """A row per region (its name left, its figures centred), then the totals row in bold,
+    its label over the number and name columns; the last region keeps with the totals."""
+    last = len(spec["rows"]) - 1
+    rows = [([Cell(text, size, align=LEFT if index == 1 else CENTER,
+                   keep_with_next=number == last) for index, text in enumerate(texts)], {})
+            for number, texts in enumerate(spec["rows"])]
+    label, *figures = spec["totals"]
+    rows.append(([Cell(label, size, bold=True, span=2, align=LEFT),
+                  *[Cell(text, size, bold=True) for text in figures]], {}))
+    return rows
 
 
 def appendix_table(spec: dict, settings: dict) -> Markup:
@@ -157,3 +164,35 @@ def appendix_table(spec: dict, settings: dict) -> Markup:
                            remark=remark if index == 3 else None)
                       for index, text in enumerate(texts)], {}))
     return Markup(table_xml(settings["appendix"]["width_mm"], rows))
+
+
+def year_table(spec: dict, settings: dict) -> Markup:
+    """Regions by month: a header row (repeated on every page), a row per region, the
+    totals; the month columns share what the number, region and total columns leave."""
+    widths = settings["table"]["width_mm"]
+    size = settings["font"]["table_pt"]
+    months = len(spec["months"])
+    own = settings["year"]["width_mm"]
+    columns = [widths["number"], widths["region"], *[own["months"] / months] * months,
+               own["total"]]
+    labels = spec["labels"]
+    rows = [([Cell(labels["number"], size, bold=True), Cell(labels["region"], size, bold=True),
+              *[Cell(month, size, bold=True) for month in spec["months"]],
+              Cell(labels["total"], size, bold=True)], {"header": True}),
+            *_regions_and_totals(spec, size)]
+    return Markup(SPACER + table_xml(columns, rows) + SPACER)
+
+
+def categories_table(spec: dict, settings: dict) -> Markup:
+    """The period's violations by category: each group's line with its total, its
+    categories under it, the total of all."""
+    size = settings["font"]["table_pt"]
+    rows = []
+    for title, count, categories in spec["groups"]:
+        rows.append(([Cell(title, size, bold=True, align=LEFT), Cell(count, size, bold=True)],
+                     {}))
+        rows.extend(([Cell(name, size, align=LEFT), Cell(figure, size)], {})
+                    for name, figure in categories)
+    label, total = spec["total"]
+    rows.append(([Cell(label, size, bold=True, align=LEFT), Cell(total, size, bold=True)], {}))
+    return Markup(SPACER + table_xml(settings["year"]["categories_mm"], rows) + SPACER)

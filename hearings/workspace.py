@@ -40,9 +40,10 @@ class Workspace:
         """The folder's own schema, which `hearings schema` writes for editors."""
         return self.root / "schema" / SCHEMA_NAME
 
-    def template(self, lang: str) -> Path:
-        own = self.root / "templates" / lang / "report.docx"
-        return own if own.is_file() else PACKAGED_TEMPLATES / lang / "report.docx"
+    def template(self, lang: str, name: str = "report") -> Path:
+        """A month's template (report), or the year's (year)."""
+        own = self.root / "templates" / lang / f"{name}.docx"
+        return own if own.is_file() else PACKAGED_TEMPLATES / lang / f"{name}.docx"
 
     def schema_reference(self, data_file: Path) -> str:
         """What a monthly file's `$schema=` names: the folder's own schema by a path relative

@@ -24,6 +24,7 @@ from hearings.model import month_from
 from hearings.parity import check_parity, full_text, read_table
 from hearings.reference import document_settings, reference
 from hearings.render import render
+from hearings.tables import monthly_table
 from hearings.workspace import PACKAGED_TEMPLATES as TEMPLATES
 
 from .conftest import AUGUST, ROOT, SIGNED
@@ -224,8 +225,8 @@ def _render(month, lang="ru", template=None):
     settings = document_settings()
     return render(document_context(month, reference(), facts().for_month(month.period),
                                    settings, lang),
-                  table(month, reference(), lang, settings["languages"][lang]), settings,
-                  lang, month.period.last_day, template)
+                  monthly_table(table(month, reference(), lang, settings["languages"][lang]),
+                                settings), settings, lang, month.period.last_day, template)
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])
