@@ -193,3 +193,20 @@ def test_a_table_that_disagrees_with_the_months_stops_the_build(workspace) -> No
     cells[0] = (*cells[0][:-1], 99)  # Astana in December, as if the months said 99
     with pytest.raises(ParityError, match="the ru year table, row 1"):
         check_year_parity(good, replace(data, cells=tuple(cells)))
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice or poppler-utils not installed")
+def test_a_quarter_as_archival_pdfs(workspace) -> None:
+    import subprocess
+
+    import pikepdf.pdfa
+
+    result = _run("2022-Q3", "--pdf")
+    assert result.exit_code == 0, result.output
+    for lang, phrase in (("ru", "за 3-й квартал 2022 года"), ("kk", "2022 жылғы ІІІ тоқсан")):
+        pdf = Path(f"reports/2022-Q3/2022-Q3-{lang}.pdf")
+        assert pikepdf.pdfa.validate_written(pdf, "2b").passed
+        text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                                       text=True, check=True).stdout.split())
+        assert phrase in text, lang
