@@ -98,6 +98,8 @@ def _paragraph(text: str, style_of) -> etree._Element:
 
 def main(path: Path) -> None:
     document = Document(str(path))
+    if any(rel.reltype == RT.CHART for rel in document.part.rels.values()):
+        sys.exit(f"{path} has its chart already")
     package = document.part.package
     chart = Part(PackURI("/word/charts/chart1.xml"),
                  "application/vnd.openxmlformats-officedocument.drawingml.chart+xml",
