@@ -102,22 +102,82 @@ def chart_xml(template: bytes, data: ChartData) -> bytes:
     return etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+_WORKBOOK_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<sheets><sheet name="{SHEET}" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/styles" Target="styles.xml"/></Relationships>'),
+    "xl/styles.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+        '<borders count="1"><border/></borders>'
+        '<cellStyleXfs count="1"><xf/></cellStyleXfs>'
+        '<cellXfs count="1"><xf xfId="0"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        '</styleSheet>'),
+}
+
+
+def _cell(reference: str, value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return f'<c r="{reference}"><v>{value}</v></c>'
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f'<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
 def workbook(data: ChartData, moment: str) -> bytes:
-    """The workbook behind the chart: labels in A, a series per column, empty where not
-    assessed (what Word shows when the chart's data is edited)."""
-    from openpyxl import Workbook
-
-    from .export import stamped
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET
-    sheet.append([None, *(name for name, _ in data.series)])
-    for index, label in enumerate(data.labels):
-        sheet.append([label, *(values[index] for _, values in data.series)])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return stamped(buffer.getvalue(), moment)
+    """The workbook behind the chart, written as text: labels in A, a series per column,
+    empty where not assessed (what Word shows when the chart's data is edited); every entry
+    dated `moment`, so that it is the same bytes."""
+    rows = [[None, *(name for name, _ in data.series)],
+            *([label, *(values[index] for _, values in data.series)]
+              for index, label in enumerate(data.labels))]
+    sheet = "".join(
+        f'<row r="{number}">' + "".join(_cell(f"{_column(column)}{number}", value)
+                                         for column, value in enumerate(row)) + "</row>"
+        for number, row in enumerate(rows, start=1))
+    parts = {**_WORKBOOK_PARTS, "xl/worksheets/sheet1.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{sheet}</sheetData></worksheet>")}
+    stamp = tuple(int(part) for part in re.split(r"[-T:Z]", moment)[:6])
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, text.encode("utf-8"))
+    return output.getvalue()
 
 
 def read_chart(docx: bytes) -> tuple[list[str], list[tuple[str, list[int | None]]]]:
@@ -132,15 +192,17 @@ def read_chart(docx: bytes) -> tuple[list[str], list[tuple[str, list[int | None]
     labels, series = None, []
     for element in space.iter(_c("ser")):
         name = element.findtext(f"{_c('tx')}//{_c('v')}")
-        cats = element.find(_c("cat")).iter(_c("pt"))
+        category = element.find(_c("cat"))
+        cats = () if category is None else category.iter(_c("pt"))
         cat_labels = [point.findtext(_c("v")) for point in cats]
         labels = labels if labels is not None else cat_labels
         if cat_labels != labels:
             raise ValueError(f"the series {name} has other labels")
-        cache = element.find(_c("val")).find(f".//{_c('numCache')}")
-        count = int(cache.find(_c("ptCount")).get("val"))
+        value = element.find(_c("val"))
+        cache = None if value is None else next(value.iter(_c("numCache"), _c("numLit")), None)
+        count = 0 if cache is None else int(cache.find(_c("ptCount")).get("val"))
         values: list[int | None] = [None] * count
-        for point in cache.iter(_c("pt")):
+        for point in () if cache is None else cache.iter(_c("pt")):
             values[int(point.get("idx"))] = int(float(point.findtext(_c("v"))))
         series.append((name, values))
     return labels or [], series
