@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import ClassVar
 
 import jinja2
 from docx.opc.pkgwriter import PackageWriter
@@ -36,10 +37,25 @@ def _xml_text(value: object) -> object:
     return value
 
 
+class _Environment(jinja2.Environment):
+    """Jinja compiling each template text once per process: the template's XML is the same
+    for every month (the month is in the context), so many months compile it once."""
+
+    _compiled: ClassVar[dict] = {}  # one environment's settings for all: one code per text
+
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+        if raw or not isinstance(source, str):
+            return super().compile(source, name, filename, raw, defer_init)
+        key = (source, name, filename, defer_init)
+        if key not in self._compiled:
+            self._compiled[key] = super().compile(source, name, filename, raw, defer_init)
+        return self._compiled[key]
+
+
 def jinja_environment() -> jinja2.Environment:
     """Strict (an undefined name stops the build) and escaping (& and < stay text)."""
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True,
-                              finalize=_xml_text)
+    return _Environment(undefined=jinja2.StrictUndefined, autoescape=True,
+                        finalize=_xml_text)
 
 
 # Children of a style and of its run properties in schema order: a new one goes before the
