@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import importlib.util
 import io
+import marshal
+import os
 import re
+import types
 import zipfile
 from pathlib import Path
 from typing import ClassVar
@@ -21,6 +26,7 @@ from .chart import CHART_TYPE, PACKAGE_TYPE, ChartData, chart_xml, workbook
 from .exceptions import RenderError
 from .tables import appendix_table
 from .workspace import PACKAGED_TEMPLATES
+from .write import write_atomically
 
 LANGUAGE_TAGS = {"ru": "ru-RU", "kk": "kk-KZ"}
 # XML 1.0 cannot hold these; validation refuses them, rendering refuses them again.
@@ -38,8 +44,9 @@ def _xml_text(value: object) -> object:
 
 
 class _Environment(jinja2.Environment):
-    """Jinja compiling each template text once per process: the template's XML is the same
-    for every month (the month is in the context), so many months compile it once."""
+    """Jinja compiling each template text once: the template's XML is the same for every
+    month (the month is in the context), so a process compiles it once, and the compiled
+    code is kept on disk like Python's own bytecode (see code_cache)."""
 
     _compiled: ClassVar[dict] = {}  # one environment's settings for all: one code per text
 
@@ -48,8 +55,48 @@ class _Environment(jinja2.Environment):
             return super().compile(source, name, filename, raw, defer_init)
         key = (source, name, filename, defer_init)
         if key not in self._compiled:
-            self._compiled[key] = super().compile(source, name, filename, raw, defer_init)
+            self._compiled[key] = code_cache(
+                f"{name}\0{filename}\0{defer_init}\0{source}",
+                lambda: super(_Environment, self).compile(source, name, filename, raw,
+                                                          defer_init))
         return self._compiled[key]
+
+
+# What the compiled code depends on besides the text: this environment's settings (strict,
+# escaping, finalize), jinja's version and Python's bytecode.
+_CODE_KEY = f"hearings-1 {jinja2.__version__} {importlib.util.MAGIC_NUMBER.hex()}"
+
+
+def _cache_dir() -> Path | None:
+    """HEARINGS_CACHE_DIR, else $XDG_CACHE_HOME/hearings (~/.cache/hearings); empty: none."""
+    if "HEARINGS_CACHE_DIR" in os.environ:
+        folder = os.environ["HEARINGS_CACHE_DIR"]
+        return Path(folder) if folder else None
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "hearings"
+
+
+def code_cache(text: str, compile_code):
+    """Compiled code for a template text, from the cache folder when it holds it (a file
+    that cannot be read is compiled again and replaced); no folder, no cache."""
+    folder = _cache_dir()
+    if folder is None:
+        return compile_code()
+    path = folder / "jinja" / (hashlib.sha256(f"{_CODE_KEY}\0{text}".encode()).hexdigest()
+                               + ".code")
+    try:
+        code = marshal.loads(path.read_bytes())
+        if isinstance(code, types.CodeType):
+            return code
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    code = compile_code()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, marshal.dumps(code))
+    except OSError:
+        pass  # a cache that cannot be written is no cache
+    return code
 
 
 def jinja_environment() -> jinja2.Environment:

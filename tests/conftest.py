@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,13 @@ AUGUST = ROOT / "data" / "2020-08.yaml"
 
 
 SIGNED = ROOT / "tests" / "signed" / "2020-08.yaml"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_of_its_own(tmp_path_factory):
+    """The tests' compiled templates in a folder of their own, not the user's cache (the
+    commands the tests start inherit it)."""
+    os.environ["HEARINGS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
 def with_people(text: str) -> str:

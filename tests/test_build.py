@@ -16,6 +16,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from hearings import pdf, report
+from hearings import render as render_module
 from hearings.cli import main
 from hearings.exceptions import ParityError, RenderError, ReportExistsError
 from hearings.facts import facts
@@ -24,6 +25,7 @@ from hearings.model import month_from
 from hearings.parity import check_parity, full_text, read_table
 from hearings.reference import document_settings, reference
 from hearings.render import render
+from hearings.report import build
 from hearings.tables import monthly_table
 from hearings.workspace import PACKAGED_TEMPLATES as TEMPLATES
 
@@ -392,3 +394,25 @@ def test_a_failed_conversion_is_a_clear_message_and_writes_nothing(tmp_path,
     assert ("LibreOffice did not convert 2020-08-ru.docx (exit 1): Error: source file could "
             "not be loaded") in result.output
     assert not any(tmp_path.iterdir())
+
+
+def test_the_cache_of_compiled_templates_changes_nothing(tmp_path, monkeypatch) -> None:
+    """Cold, warm, damaged or switched off: the same bytes."""
+    monkeypatch.setenv("HEARINGS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(render_module._Environment, "_compiled", {})
+    outputs = []
+    for run in ("cold", "warm", "damaged", "off"):
+        if run == "damaged":
+            for path in (tmp_path / "cache" / "jinja").iterdir():
+                path.write_bytes(b"not code")
+        if run == "off":
+            monkeypatch.setenv("HEARINGS_CACHE_DIR", "")
+        monkeypatch.setattr(render_module._Environment, "_compiled", {})
+        build(SIGNED, tmp_path / run)
+        outputs.append([(tmp_path / run / "2020-08" / f"2020-08-{lang}.docx").read_bytes()
+                        for lang in ("ru", "kk")])
+        if run == "cold":
+            assert len(list((tmp_path / "cache" / "jinja").iterdir())) >= 4
+    assert all(output == outputs[0] for output in outputs)
+    assert all(path.read_bytes() != b"not code"
+               for path in (tmp_path / "cache" / "jinja").iterdir())
