@@ -412,7 +412,7 @@ def test_the_cache_of_compiled_templates_changes_nothing(tmp_path, monkeypatch) 
         outputs.append([(tmp_path / run / "2020-08" / f"2020-08-{lang}.docx").read_bytes()
                         for lang in ("ru", "kk")])
         if run == "cold":
-            assert len(list((tmp_path / "cache" / "jinja").iterdir())) >= 4
+            assert len(list((tmp_path / "cache" / "jinja").iterdir())) >= 2  # ru, kk
     assert all(output == outputs[0] for output in outputs)
     assert all(path.read_bytes() != b"not code"
                for path in (tmp_path / "cache" / "jinja").iterdir())
