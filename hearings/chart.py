@@ -5,6 +5,7 @@ figures and Word can still edit them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -14,6 +15,7 @@ from lxml import etree
 
 from .model import Month
 from .reference import Reference
+from .write import write_entry
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -154,10 +156,10 @@ def _cell(reference: str, value) -> str:
     return f'<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>'
 
 
-def workbook(data: ChartData, moment: str) -> bytes:
+def workbook(data: ChartData, day: dt.date) -> bytes:
     """The workbook behind the chart, written as text: labels in A, a series per column,
     empty where not assessed (what Word shows when the chart's data is edited); every entry
-    dated `moment`, so that it is the same bytes."""
+    dated `day`, so that it is the same bytes."""
     rows = [[None, *(name for name, _ in data.series)],
             *([label, *(values[index] for _, values in data.series)]
               for index, label in enumerate(data.labels))]
@@ -169,14 +171,10 @@ def workbook(data: ChartData, moment: str) -> bytes:
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         f"<sheetData>{sheet}</sheetData></worksheet>")}
-    stamp = tuple(int(part) for part in re.split(r"[-T:Z]", moment)[:6])
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in parts.items():
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, text.encode("utf-8"))
+            write_entry(archive, name, text.encode("utf-8"), day)
     return output.getvalue()
 
 

@@ -100,6 +100,25 @@ def _data_option(function):
                         help=N_("The folder of monthly files."))(function)
 
 
+def _writing_options(function):
+    """Where and how reports are written: the same for a month's and a year's."""
+    for option in reversed((
+            click.option("--reports", "reports_dir",
+                         type=click.Path(file_okay=False, path_type=Path),
+                         default=Path("reports"), show_default=True, metavar=N_("FOLDER"),
+                         help=N_("Where reports are written.")),
+            click.option("--pdf", is_flag=True, help=N_(
+                "Also make both reports archival PDFs (PDF/A-2b, with LibreOffice).")),
+            click.option("--force", is_flag=True, help=N_(
+                "Replace reports whose content changed; the previous files are kept.")),
+            click.option("--keep", type=click.IntRange(min=0), default=3, show_default=True,
+                         metavar="N", help=N_(
+                             "Sets of previous files (DOCX and PDF of one build) kept per "
+                             "month.")))):
+        function = option(function)
+    return function
+
+
 def _month_file(value: str, data_dir: Path) -> Path:
     """A month (2020-08: data/2020-08.yaml) or a file's path; a usage error when missing."""
     path = data_dir / f"{value}.yaml" if MONTH.match(value) else Path(value)
@@ -173,21 +192,13 @@ def validate(files: tuple[str, ...], data_dir: Path, output_format: str, strict:
 @click.option("--all", "every", is_flag=True, help=N_("Build every month in the data folder."))
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help=N_("Months built at once with several months (default: one per core)."))
-@click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("reports"), show_default=True, metavar=N_("FOLDER"),
-              help=N_("Where reports are written."))
+@_writing_options
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]),
               default="text", show_default=True, help=N_("How to print what was done."))
-@click.option("--pdf", is_flag=True,
-              help=N_("Also make both reports archival PDFs (PDF/A-2b, with LibreOffice)."))
-@click.option("--force", is_flag=True,
-              help=N_("Replace reports whose content changed; the previous files are kept."))
 @click.option("--strict", is_flag=True,
               help=N_("Write nothing when the file has warnings (as validate --strict)."))
 @click.option("--previous", metavar=N_("MONTH-OR-FILE"), default=None,
               help=N_("The month before, for the comparison (default: the data folder's)."))
-@click.option("--keep", type=click.IntRange(min=0), default=3, show_default=True, metavar="N",
-              help=N_("Sets of previous files (DOCX and PDF of one build) kept per month."))
 @_lang_option
 def build(months: tuple[str, ...], data_dir: Path, every: bool, jobs: int | None,
           reports_dir: Path, output_format: str, pdf: bool, force: bool, strict: bool,
@@ -317,18 +328,10 @@ def _span(context, parameter, value):
                       "monthly files, in Russian and Kazakh."), options_metavar=N_("[OPTIONS]"))
 @click.argument("span", callback=_span, metavar=N_("YEAR-OR-QUARTER"))
 @_data_option
-@click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("reports"), show_default=True, metavar=N_("FOLDER"),
-              help=N_("Where reports are written."))
+@_writing_options
 @click.option("--partial", is_flag=True,
               help=N_("Build from the months there are when some are missing or invalid "
                       "(the report says which it covers)."))
-@click.option("--pdf", is_flag=True,
-              help=N_("Also make both reports archival PDFs (PDF/A-2b, with LibreOffice)."))
-@click.option("--force", is_flag=True,
-              help=N_("Replace reports whose content changed; the previous files are kept."))
-@click.option("--keep", type=click.IntRange(min=0), default=3, show_default=True, metavar="N",
-              help=N_("Sets of previous files (DOCX and PDF of one build) kept per month."))
 @_lang_option
 def year(span, data_dir: Path, reports_dir: Path, partial: bool, pdf: bool, force: bool,
          keep: int) -> None:

@@ -5,6 +5,7 @@ months."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -18,7 +19,7 @@ from .model import Month, month_from
 from .plan import REPLACED, UNCHANGED, WRITTEN
 from .reference import Reference, reference
 from .validate import check_file
-from .write import replace_folder
+from .write import replace_folder, write_entry
 
 PACKAGE = "datapackage.json"
 WORKBOOK = "hearings.xlsx"
@@ -104,8 +105,8 @@ def _csv(header: list[str], rows: list[list]) -> bytes:
     return text.getvalue().encode("utf-8")
 
 
-def _xlsx(tables: dict[str, tuple[list[str], list[list]]], moment: str) -> bytes:
-    """A workbook with a sheet per table; dated `moment`, so that it is the same bytes."""
+def _xlsx(tables: dict[str, tuple[list[str], list[list]]], day: dt.date) -> bytes:
+    """A workbook with a sheet per table; dated `day`, so that it is the same bytes."""
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -118,15 +119,15 @@ def _xlsx(tables: dict[str, tuple[list[str], list[list]]], moment: str) -> bytes
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return stamped(buffer.getvalue(), moment)
+    return _stamped(buffer.getvalue(), day)
 
 
 _DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
-def stamped(data: bytes, moment: str) -> bytes:
-    """The package with the workbook's dates and every entry's time set to `moment`."""
-    stamp = tuple(int(part) for part in re.split(r"[-T:Z]", moment)[:6])
+def _stamped(data: bytes, day: dt.date) -> bytes:
+    """openpyxl's package with the workbook's dates and every entry's time set to `day`."""
+    moment = f"{day.isoformat()}T00:00:00Z"
     output = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
             zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
@@ -134,10 +135,7 @@ def stamped(data: bytes, moment: str) -> bytes:
             content = source.read(entry.filename)
             if entry.filename == "docProps/core.xml":
                 content = _DATES.sub(rb"\g<1>" + moment.encode() + rb"\g<2>", content)
-            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, content)
+            write_entry(target, entry.filename, content, day)
     return output.getvalue()
 
 
@@ -197,9 +195,8 @@ def export(data_files: list[Path], folder: Path) -> Export:
     for month in months:
         for name, rows in _rows(month, ref).items():
             tables[name][1].extend(rows)
-    moment = f"{months[-1].period.last_day.isoformat()}T00:00:00Z"
     files = {f"{name}.csv": _csv(*table) for name, table in tables.items()}
-    files[WORKBOOK] = _xlsx(tables, moment)
+    files[WORKBOOK] = _xlsx(tables, months[-1].period.last_day)
     files[PACKAGE] = _descriptor(ref, months)
     said, changed = {}, {}
     for name, content in files.items():

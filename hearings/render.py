@@ -26,7 +26,7 @@ from .chart import CHART_TYPE, PACKAGE_TYPE, ChartData, chart_xml, workbook
 from .exceptions import RenderError
 from .tables import appendix_table
 from .workspace import PACKAGED_TEMPLATES
-from .write import write_atomically
+from .write import write_atomically, write_entry
 
 LANGUAGE_TAGS = {"ru": "ru-RU", "kk": "kk-KZ"}
 # XML 1.0 cannot hold these; validation refuses them, rendering refuses them again.
@@ -192,17 +192,13 @@ def _drop_stale_parts(document) -> None:
 
 
 class _StampedWriter:
-    """python-docx's package writer with every entry stamped with the report's date (and
-    mode 644), so that the same input gives the same bytes on every rebuild."""
+    """python-docx's package writer with every entry dated the report's day."""
 
     def __init__(self, archive: zipfile.ZipFile, day: dt.date) -> None:
-        self.archive, self.stamp = archive, (day.year, day.month, day.day, 0, 0, 0)
+        self.archive, self.day = archive, day
 
     def write(self, pack_uri, blob: bytes) -> None:
-        info = zipfile.ZipInfo(pack_uri.membername, date_time=self.stamp)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        self.archive.writestr(info, blob)
+        write_entry(self.archive, pack_uri.membername, blob, self.day)
 
 
 def package_bytes(document, day: dt.date) -> bytes:
@@ -241,7 +237,7 @@ def _fill_chart(document, chart: ChartData, day: dt.date) -> None:
         part._blob = chart_xml(part.blob, chart)
         for inner in part.rels.values():
             if inner.reltype == PACKAGE_TYPE:
-                inner.target_part._blob = workbook(chart, f"{day.isoformat()}T00:00:00Z")
+                inner.target_part._blob = workbook(chart, day)
 
 
 def render(context: dict, table: Markup, settings: dict, lang: str, day: dt.date,

@@ -4,11 +4,13 @@ different builds, with the permissions the user's umask gives any new file."""
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import errno
 import os
 import shutil
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 # Left behind only by a build that was killed; the next one removes them.
@@ -20,6 +22,15 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def write_entry(archive: zipfile.ZipFile, name: str, content: bytes, day: dt.date) -> None:
+    """One entry of a zip package (DOCX, XLSX), dated `day` at midnight, mode 644, so that
+    the same content gives the same bytes on every rebuild."""
+    info = zipfile.ZipInfo(name, date_time=(day.year, day.month, day.day, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, content)
 
 
 def write_atomically(path: Path, content: bytes) -> None:

@@ -1,5 +1,5 @@
 """Put the chart of violations by region into a report template, after the table, with its
-caption and the note on regions not assessed (run once per template; from then on the chart
+caption and the note on regions not assessed, (run once per template; from then on the chart
 is the template's, and a clerk restyles it in Word: colours, fonts, size, labels).
 
 Run: python scripts/chart_template.py hearings/templates/ru/report.docx
@@ -10,6 +10,7 @@ keep everything else.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -104,7 +105,7 @@ def main(path: Path) -> None:
     chart = Part(PackURI("/word/charts/chart1.xml"),
                  "application/vnd.openxmlformats-officedocument.drawingml.chart+xml",
                  CHART.encode("utf-8"), package)
-    empty = workbook(ChartData((), (("-", ()), ("-", ())), ()), "2020-01-01T00:00:00Z")
+    empty = workbook(ChartData((), (("-", ()), ("-", ())), ()), dt.date(2020, 1, 1))
     sheet = Part(PackURI("/word/embeddings/Microsoft_Excel_Worksheet1.xlsx"),
                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                  empty, package)
