@@ -101,7 +101,25 @@ def chart_xml(template: bytes, data: ChartData) -> bytes:
         _string_cache(element.find(_c("tx")), f"{SHEET}!${column}$1", [name])
         _string_cache(element.find(_c("cat")), f"{SHEET}!$A$2:$A${last}", data.labels)
         _number_cache(element.find(_c("val")), f"{SHEET}!${column}$2:${column}${last}", values)
+    _whole_ticks(space, max((v for _, values in data.series for v in values if v), default=0))
     return etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _whole_ticks(space, largest: int) -> None:
+    """The value axis in whole counts: a step of 1, 2, 5, 10, 20, ... giving at most ten
+    ticks (an automatic step of 0.5 would print "0 1 1")."""
+    axis = space.find(f".//{_c('valAx')}")
+    if axis is None:
+        return
+    step = 1
+    while largest / step > 10:
+        step = step * 5 // 2 if str(step).startswith("2") else step * 2
+    unit = axis.find(_c("majorUnit"))
+    if unit is None:
+        unit = etree.Element(_c("majorUnit"))
+        # majorUnit follows crossBetween in the axis's schema order
+        axis.find(_c("crossBetween")).addnext(unit)
+    unit.set("val", str(step))
 
 
 _WORKBOOK_PARTS = {

@@ -143,7 +143,8 @@ def chart_words(month: Month, reference: Reference, lang: str, words: dict,
                 phrase: dict) -> dict:
     """The chart's caption, and the note naming the regions drawn without a bar."""
     data = chart_data(month, reference, lang, words["chart"]["marker"])
-    return {"caption": words["chart"]["caption"].format(**phrase),
+    return {"shown": month.totals.total > 0,  # no chart of nothing: a month without findings
+            "caption": words["chart"]["caption"].format(**phrase),
             "note": _sentence(words["chart"]["note"].format(
                 regions=", ".join(data.not_assessed))) if data.not_assessed else ""}
 

@@ -1,6 +1,7 @@
 """Put the chart of violations by region into a report template, after the table, with its
-caption and the note on regions not assessed, (run once per template; from then on the chart
-is the template's, and a clerk restyles it in Word: colours, fonts, size, labels).
+caption and the note on regions not assessed, shown when there are violations (run once per
+template; from then on the chart is the template's, and a clerk restyles it in Word:
+colours, fonts, size, labels).
 
 Run: python scripts/chart_template.py hearings/templates/ru/report.docx
 The builds replace the chart's labels and figures, in its cache and in its workbook; they
@@ -118,9 +119,11 @@ def main(path: Path) -> None:
                                               name="Chart of violations by region"))
     caption = _paragraph("{{ chart.caption }}", drawing)
     caption.find(f"{W}pPr").remove(caption.find(f"{W}pPr/{W}keepNext"))
-    opening, note, closing = (_paragraph(text, caption) for text in (
-        "{%p if chart.note %}", "{{ chart.note }}", "{%p endif %}"))
-    for offset, element in enumerate((drawing, caption, opening, note, closing), start=1):
+    shown, opening, note, closing, shown_end = (_paragraph(text, caption) for text in (
+        "{%p if chart.shown %}", "{%p if chart.note %}", "{{ chart.note }}", "{%p endif %}",
+        "{%p endif %}"))
+    for offset, element in enumerate((shown, drawing, caption, opening, note, closing,
+                                      shown_end), start=1):
         body.insert(body.index(table) + offset, element)
     document.save(str(path))
 

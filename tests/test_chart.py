@@ -85,3 +85,19 @@ def test_twenty_regions_and_the_note_of_a_month_without_gaps(tmp_path) -> None:
     text = full_text(docx)
     assert "Сурет. 2022 жылғы қазан айындағы аймақтар бойынша бұзушылықтар" in text
     assert "Бағаланбады" not in text  # no note without a gap
+
+
+def test_a_month_without_violations_has_no_chart_and_counts_step_whole(tmp_path) -> None:
+    write_month(tmp_path / "data", month_data("2020-09"))
+    write_month(tmp_path / "data", month_data("2021-02", {("zhambyl", "backdated"): 1}))
+    write_month(tmp_path / "data", month_data("2022-10", {("abai", "protocol-missing"): 45}))
+    for period in ("2020-09", "2021-02", "2022-10"):
+        build(tmp_path / "data" / f"{period}.yaml", tmp_path / "reports")
+    none = (tmp_path / "reports" / "2020-09" / "2020-09-ru.docx").read_bytes()
+    assert "Рисунок" not in full_text(none) and b"<w:drawing>" not in zipfile.ZipFile(
+        io.BytesIO(none)).read("word/document.xml")
+    for period, step in (("2021-02", 1), ("2022-10", 5)):  # no "0 1 1" from a 0.5 step
+        with zipfile.ZipFile(tmp_path / "reports" / period / f"{period}-kk.docx") as package:
+            chart = package.read("word/charts/chart1.xml").decode()
+            assert b"<w:drawing>" in package.read("word/document.xml")
+        assert f'<c:majorUnit val="{step}"/>' in chart, period

@@ -210,3 +210,11 @@ def test_a_quarter_as_archival_pdfs(workspace) -> None:
         text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
                                        text=True, check=True).stdout.split())
         assert phrase in text, lang
+
+
+@pytest.mark.parametrize("span", ["2022-Q5", "22", "2022-13", "Q3-2022"])
+def test_a_period_that_is_not_a_year_or_a_quarter_is_a_usage_error(workspace, span) -> None:
+    result = _run(span)
+    assert result.exit_code == 2
+    assert f"'{span}' is not a year or a quarter: write it YYYY or YYYY-Q1 to YYYY-Q4" \
+        in result.output
