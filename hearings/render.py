@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import importlib.util
 import io
-import marshal
-import os
 import re
-import types
+import signal
+import threading
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import ClassVar
 
 import jinja2
 from docx.opc.pkgwriter import PackageWriter
@@ -20,13 +17,17 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate
+from jinja2.sandbox import SecurityError
 from markupsafe import Markup
 
+from . import sandbox
 from .chart import CHART_TYPE, PACKAGE_TYPE, ChartData, chart_xml, workbook
 from .exceptions import RenderError
+from .files import TEMPLATE_LIMIT, UnreadableFile, read_limited
+from .i18n import _
 from .tables import appendix_table
-from .workspace import PACKAGED_TEMPLATES
-from .write import write_atomically, write_entry
+from .workspace import PACKAGED_TEMPLATES, shown
+from .write import write_entry
 
 LANGUAGE_TAGS = {"ru": "ru-RU", "kk": "kk-KZ"}
 # XML 1.0 cannot hold these; validation refuses them, rendering refuses them again.
@@ -43,66 +44,9 @@ def _xml_text(value: object) -> object:
     return value
 
 
-class _Environment(jinja2.Environment):
-    """Jinja compiling each template text once: the template's XML is the same for every
-    month (the month is in the context), so a process compiles it once, and the compiled
-    code is kept on disk like Python's own bytecode (see code_cache)."""
-
-    _compiled: ClassVar[dict] = {}  # one environment's settings for all: one code per text
-
-    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
-        if raw or not isinstance(source, str):
-            return super().compile(source, name, filename, raw, defer_init)
-        key = (source, name, filename, defer_init)
-        if key not in self._compiled:
-            self._compiled[key] = code_cache(
-                f"{name}\0{filename}\0{defer_init}\0{source}",
-                lambda: super(_Environment, self).compile(source, name, filename, raw,
-                                                          defer_init))
-        return self._compiled[key]
-
-
-# What the compiled code depends on besides the text: this environment's settings (strict,
-# escaping, finalize), jinja's version and Python's bytecode.
-_CODE_KEY = f"hearings-1 {jinja2.__version__} {importlib.util.MAGIC_NUMBER.hex()}"
-
-
-def _cache_dir() -> Path | None:
-    """HEARINGS_CACHE_DIR, else $XDG_CACHE_HOME/hearings (~/.cache/hearings); empty: none."""
-    if "HEARINGS_CACHE_DIR" in os.environ:
-        folder = os.environ["HEARINGS_CACHE_DIR"]
-        return Path(folder) if folder else None
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "hearings"
-
-
-def code_cache(text: str, compile_code):
-    """Compiled code for a template text, from the cache folder when it holds it (a file
-    that cannot be read is compiled again and replaced); no folder, no cache."""
-    folder = _cache_dir()
-    if folder is None:
-        return compile_code()
-    path = folder / "jinja" / (hashlib.sha256(f"{_CODE_KEY}\0{text}".encode()).hexdigest()
-                               + ".code")
-    try:
-        code = marshal.loads(path.read_bytes())
-        if isinstance(code, types.CodeType):
-            return code
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
-    code = compile_code()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, marshal.dumps(code))
-    except OSError:
-        pass  # a cache that cannot be written is no cache
-    return code
-
-
 def jinja_environment() -> jinja2.Environment:
-    """Strict (an undefined name stops the build) and escaping (& and < stay text)."""
-    return _Environment(undefined=jinja2.StrictUndefined, autoescape=True,
-                        finalize=_xml_text)
+    """The sandbox every template is rendered in; every value printed is text XML can hold."""
+    return sandbox.environment(finalize=_xml_text)
 
 
 # Children of a style and of its run properties in schema order: a new one goes before the
@@ -216,15 +160,65 @@ def package_bytes(document, day: dt.date) -> bytes:
 
 
 _READ: dict[tuple, bytes] = {}
+# A report's template is about 150 kB, and unpacks to about 600 kB.
+_MAX_UNPACKED = 256 * 1024 * 1024
+_MAX_ENTRIES = 10_000
+RENDER_SECONDS = 60  # a template renders in 30 ms; one that loops for longer is refused
 
 
 def _template_bytes(path: Path) -> bytes:
-    """The template file, read once per process while it is unchanged on disk."""
-    stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
-    if key not in _READ:
-        _READ[key] = path.read_bytes()
-    return _READ[key]
+    """The template file, read once per process while it is unchanged on disk: a regular
+    file of at most TEMPLATE_LIMIT bytes, a zip package that unpacks to a sane size."""
+    try:
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None
+    if key in _READ:
+        return _READ[key]
+    try:
+        data = read_limited(path, TEMPLATE_LIMIT)
+    except UnreadableFile as err:
+        raise RenderError(_("{template} cannot be read: {reason}").format(
+            template=shown(path), reason=err)) from err
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            entries = package.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as err:
+        raise RenderError(_("{template} is not a Word document (.docx): {reason}").format(
+            template=shown(path), reason=err)) from err
+    if len(entries) > _MAX_ENTRIES or sum(e.file_size for e in entries) > _MAX_UNPACKED:
+        raise RenderError(_("{template} unpacks to more than {limit} MB: it is not a report's "
+                            "template").format(template=shown(path),
+                                               limit=_MAX_UNPACKED // 1024 // 1024))
+    if key is not None:
+        _READ[key] = data
+    return data
+
+
+class _TooLong(Exception):
+    """Raised inside a render that went on for longer than RENDER_SECONDS."""
+
+
+@contextmanager
+def _time_limit(seconds: int):
+    """Stop a render that runs too long (a template can nest loops over the context); only
+    where a timer signal can be had: the main thread of a process on a POSIX system."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _TooLong
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _fill_chart(document, chart: ChartData, day: dt.date) -> None:
@@ -242,26 +236,49 @@ def _fill_chart(document, chart: ChartData, day: dt.date) -> None:
 
 def render(context: dict, table: Markup, settings: dict, lang: str, day: dt.date,
            template_path: Path | None = None, chart: ChartData | None = None) -> bytes:
-    """The DOCX of one language, as bytes (from the packaged template by default)."""
+    """The DOCX of one language, as bytes (from the packaged template by default). A
+    template is untrusted: it is rendered in the sandbox, in a limited time, and whatever it
+    does wrong is a RenderError that names it."""
     path = template_path or PACKAGED_TEMPLATES / lang / "report.docx"
+    data = _template_bytes(path)
+    template = shown(path)
     try:
-        template = DocxTemplate(io.BytesIO(_template_bytes(path)))
-        _drop_stale_parts(template.get_docx())
-        _apply_settings(template.get_docx(), settings, lang)  # before rendering: the same
-        context = {**context, "table": table}
-        if context.get("appendix"):
-            context["appendix"] = {**context["appendix"], "table": appendix_table(
-                context["appendix"], settings)}
-        template.render(context, jinja_environment(), autoescape=True)
+        with _time_limit(RENDER_SECONDS):
+            document = _rendered(data, context, table, settings, lang)
+    except RenderError:
+        raise
+    except _TooLong as err:
+        raise RenderError(_("{template}: rendering took longer than {seconds} s and was "
+                            "stopped").format(template=template, seconds=RENDER_SECONDS)) from err
+    except SecurityError as err:
+        raise RenderError(_("{template}: the template reaches for what a template may not "
+                            "({reason}); it was not rendered").format(
+                                template=template, reason=err)) from err
     except jinja2.UndefinedError as err:
-        raise RenderError(f"{path}: the template uses an undefined name: {err}") from err
+        raise RenderError(_("{template}: the template uses an undefined name: {reason}").format(
+            template=template, reason=err)) from err
     except jinja2.TemplateSyntaxError as err:
-        raise RenderError(f"{path}: template syntax error, line {err.lineno}: "
-                          f"{err.message}") from err
-    except (OSError, KeyError, ValueError) as err:
-        raise RenderError(f"{path}: cannot render: {err}") from err
-    document = template.docx
+        raise RenderError(_("{template}: template syntax error, line {line}: {reason}").format(
+            template=template, line=err.lineno, reason=err.message)) from err
+    except RecursionError as err:
+        raise RenderError(_("{template}: the template calls itself without end").format(
+            template=template)) from err
+    except Exception as err:  # a damaged package: python-docx, lxml and docxtpl fail in many ways
+        raise RenderError(_("{template} is not a usable report template ({reason})").format(
+            template=template, reason=f"{type(err).__name__}: {err}"[:300])) from err
     if chart is not None:
         _fill_chart(document, chart, day)
     _set_properties(document, context["title"], context["ministry"] or "", lang, day)
     return package_bytes(document, day)  # docxtpl's save adds nothing here: no media replaced
+
+
+def _rendered(data: bytes, context: dict, table: Markup, settings: dict, lang: str):
+    template = DocxTemplate(io.BytesIO(data))
+    _drop_stale_parts(template.get_docx())
+    _apply_settings(template.get_docx(), settings, lang)  # before rendering: the same
+    context = {**context, "table": table}
+    if context.get("appendix"):
+        context["appendix"] = {**context["appendix"], "table": appendix_table(
+            context["appendix"], settings)}
+    template.render(context, jinja_environment(), autoescape=True)
+    return template.docx

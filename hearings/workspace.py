@@ -7,10 +7,22 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import _
+
 PACKAGE = Path(__file__).resolve().parent
 PACKAGED_TEMPLATES = PACKAGE / "templates"
 PACKAGED_SCHEMA = PACKAGE / "schema" / "monthly.schema.json"
 SCHEMA_NAME = "monthly.schema.json"
+
+
+def shown(path: Path) -> str:
+    """A file as messages name it: the folder's own by its path, a packaged one as such
+    (never by a path inside the installed package, which the user has no business with)."""
+    try:
+        inside = Path(os.path.abspath(path)).relative_to(PACKAGE)
+    except ValueError:
+        return str(path)
+    return _("the packaged {name}").format(name=inside.as_posix())
 
 
 @dataclass(frozen=True)
@@ -41,9 +53,11 @@ class Workspace:
         return self.root / "schema" / SCHEMA_NAME
 
     def template(self, lang: str, name: str = "report") -> Path:
-        """A month's template (report), or the year's (year)."""
+        """A month's template (report), or the year's (year): the folder's own wherever
+        anything stands under its name (a folder or a broken link there is refused when it
+        is read, never passed over for the packaged one)."""
         own = self.root / "templates" / lang / f"{name}.docx"
-        return own if own.is_file() else PACKAGED_TEMPLATES / lang / f"{name}.docx"
+        return own if os.path.lexists(own) else PACKAGED_TEMPLATES / lang / f"{name}.docx"
 
     def schema_reference(self, data_file: Path) -> str:
         """What a monthly file's `$schema=` names: the folder's own schema by a path relative

@@ -16,7 +16,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from hearings import pdf, report
-from hearings import render as render_module
+from hearings import sandbox as sandbox_module
 from hearings.cli import main
 from hearings.exceptions import ParityError, RenderError, ReportExistsError
 from hearings.facts import facts
@@ -399,7 +399,7 @@ def test_a_failed_conversion_is_a_clear_message_and_writes_nothing(tmp_path,
 def test_the_cache_of_compiled_templates_changes_nothing(tmp_path, monkeypatch) -> None:
     """Cold, warm, damaged or switched off: the same bytes."""
     monkeypatch.setenv("HEARINGS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(render_module._Environment, "_compiled", {})
+    monkeypatch.setattr(sandbox_module.Sandbox, "_compiled", {})
     outputs = []
     for run in ("cold", "warm", "damaged", "off"):
         if run == "damaged":
@@ -407,7 +407,7 @@ def test_the_cache_of_compiled_templates_changes_nothing(tmp_path, monkeypatch) 
                 path.write_bytes(b"not code")
         if run == "off":
             monkeypatch.setenv("HEARINGS_CACHE_DIR", "")
-        monkeypatch.setattr(render_module._Environment, "_compiled", {})
+        monkeypatch.setattr(sandbox_module.Sandbox, "_compiled", {})
         build(SIGNED, tmp_path / run)
         outputs.append([(tmp_path / run / "2020-08" / f"2020-08-{lang}.docx").read_bytes()
                         for lang in ("ru", "kk")])
