@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .exceptions import HearingsError
-from .i18n import language, set_language
+from .i18n import _, language, set_language
 from .report import Outcome, build
 from .workspace import Workspace
 
@@ -37,6 +37,9 @@ def _build_one(data_file: Path, reports_dir: Path, options: dict,
         return Result(data_file, build(data_file, reports_dir, workspace=workspace, **options))
     except HearingsError as err:
         return Result(data_file, error=str(err))
+    except Exception as err:  # a fault of this month's stops no other month, nor the listing
+        return Result(data_file, error=_("unexpected error ({kind}: {reason})").format(
+            kind=type(err).__name__, reason=err))
 
 
 def _start_worker(lang: str) -> None:

@@ -285,8 +285,10 @@ def _build_many(data_files: list[Path], reports_dir: Path, output_format: str, s
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("reports/open-data"), show_default=True, metavar=N_("FOLDER"),
               help=N_("Where the open-data files are written."))
+@click.option("--force", is_flag=True, help=N_(
+    "Replace an export that holds months this one does not."))
 @_lang_option
-def export(months: tuple[str, ...], data_dir: Path, out_dir: Path) -> None:
+def export(months: tuple[str, ...], data_dir: Path, out_dir: Path, force: bool) -> None:
     from .exceptions import HearingsError
     from .export import export as export_months
     from .output import finding_line
@@ -297,7 +299,7 @@ def export(months: tuple[str, ...], data_dir: Path, out_dir: Path) -> None:
         raise click.UsageError(_("no monthly files given and none in {folder}").format(
             folder=data_dir))
     try:
-        outcome = export_months(files, out_dir)
+        outcome = export_months(files, out_dir, force=force)
     except HearingsError as err:
         raise _fail(err) from err
     for report in outcome.reports:
@@ -308,6 +310,8 @@ def export(months: tuple[str, ...], data_dir: Path, out_dir: Path) -> None:
                                                                           reason=reason))
     for path, status in outcome.files:
         click.echo(f"{path}: {status}")
+    for note in outcome.notes:
+        click.echo(_("note: {note}").format(note=note))
     if not outcome.files:
         click.echo(_("no valid month: nothing was written"), err=True)
     sys.exit(1 if outcome.left_out else 0)
@@ -355,6 +359,8 @@ def year(span, data_dir: Path, reports_dir: Path, partial: bool, pdf: bool, forc
         months=", ".join(str(period) for period in outcome.covered)))
     for path, status in outcome.files:
         click.echo(f"{path}: {status}")
+    for note in outcome.notes:
+        click.echo(_("note: {note}").format(note=note))
 
 
 @main.command(help=N_("Print how every figure changed from one month to another."),

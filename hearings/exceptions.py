@@ -33,3 +33,12 @@ class MonthExistsError(HearingsError):
 
 class MonthRefusedError(HearingsError):
     """Raised when `new` is asked for a month no report can be made for (its findings said)."""
+
+
+class FolderBusyError(HearingsError):
+    """Raised when another command holds the lock of a folder to be written, past the wait."""
+
+
+class WriteError(HearingsError):
+    """Raised when reports or data cannot be written (permissions, a full disk, a link where
+    a folder belongs); what was there before is left as it was."""

@@ -13,8 +13,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .exceptions import ReportExistsError, WriteError
+from .files import UnreadableFile, read_limited
 from .findings import FileReport
 from .i18n import _
+from .lock import folder_lock
 from .model import Month, month_from
 from .plan import REPLACED, UNCHANGED, WRITTEN
 from .reference import Reference, reference
@@ -169,12 +172,24 @@ class Export:
     reports: list[FileReport] = field(default_factory=list)
     left_out: list[tuple[Path, str]] = field(default_factory=list)  # the file, and why
     files: list[tuple[Path, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
-def export(data_files: list[Path], folder: Path) -> Export:
+def exported_months(folder: Path) -> list[str]:
+    """The months an export in the folder holds, by its placed.csv (none when it has none)."""
+    try:
+        text = read_limited(folder / "placed.csv", 64 * 1024 * 1024).decode("utf-8")
+    except (UnreadableFile, UnicodeDecodeError):
+        return []
+    rows = csv.reader(io.StringIO(text))
+    next(rows, None)
+    return sorted({row[0] for row in rows if row})
+
+
+def export(data_files: list[Path], folder: Path, force: bool = False) -> Export:
     """The open-data files of every valid month among `data_files` in `folder`, replaced
     together; the invalid months are left out and named. Nothing is written when no month
-    is valid."""
+    is valid, nor when the folder's export holds months this one would drop, unless force."""
     ref, outcome, months, seen = reference(), Export(), [], {}
     for path in data_files:
         report, context = check_file(path)
@@ -198,15 +213,32 @@ def export(data_files: list[Path], folder: Path) -> Export:
     files = {f"{name}.csv": _csv(*table) for name, table in tables.items()}
     files[WORKBOOK] = _xlsx(tables, months[-1].period.last_day)
     files[PACKAGE] = _descriptor(ref, months)
-    said, changed = {}, {}
-    for name, content in files.items():
-        path = folder / name
-        status = WRITTEN if not path.exists() else (
-            UNCHANGED if path.read_bytes() == content else REPLACED)
-        said[name] = status
-        if status != UNCHANGED:
-            changed[name] = content
-    if changed:
-        replace_folder(folder, {}, changed)
+    try:
+        with folder_lock(folder):
+            _refuse_dropping(folder, [str(month.period) for month in months], force)
+            said, changed = {}, {}
+            for name, content in files.items():
+                path = folder / name
+                status = WRITTEN if not path.exists() else (
+                    UNCHANGED if path.read_bytes() == content else REPLACED)
+                said[name] = status
+                if status != UNCHANGED:
+                    changed[name] = content
+            notes = replace_folder(folder, {}, changed) if changed else []
+    except OSError as err:
+        raise WriteError(_("{folder} cannot be written: {reason}; what was there is as it "
+                           "was").format(folder=folder, reason=err.strerror or err)) from err
     outcome.files = [(folder / name, _(status)) for name, status in said.items()]
+    outcome.notes = notes
     return outcome
+
+
+def _refuse_dropping(folder: Path, months: list[str], force: bool) -> None:
+    dropped = sorted(set(exported_months(folder)) - set(months))
+    if dropped and not force:
+        raise ReportExistsError(_(
+            "{folder} holds the open data of {count} months, and this export would drop "
+            "{dropped} of them ({months}); nothing was written: export every month, give "
+            "--out another folder, or --force to replace it").format(
+                folder=folder, count=len(exported_months(folder)), dropped=len(dropped),
+                months=", ".join(dropped)))

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import yaml
 
-from .exceptions import MonthExistsError, MonthRefusedError
+from .exceptions import MonthExistsError, MonthRefusedError, WriteError
 from .i18n import _
 from .load import LoadError, load
 from .output import as_text
 from .reference import Period, reference
 from .validate import check_text
 from .workspace import Workspace
-from .write import write_atomically
+from .write import write_new
 
 HEADER = """\
 # yaml-language-server: $schema={schema}
@@ -140,5 +140,12 @@ def new_month(period: Period, data_dir: Path,
     if report.errors:  # a month after this one, or one the reference data cannot report
         raise MonthRefusedError(as_text([report], strict=False) + "\n" + _(
             "{path} was not created").format(path=path))
-    write_atomically(path, text.encode("utf-8"))
+    try:
+        write_new(path, text.encode("utf-8"))
+    except FileExistsError as err:
+        raise MonthExistsError(_("{path} exists already; it is left as it is").format(
+            path=path)) from err
+    except OSError as err:
+        raise WriteError(_("{path} cannot be written: {reason}").format(
+            path=path, reason=err.strerror or err)) from err
     return path, previous if people else None, report.warnings

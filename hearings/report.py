@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .chart import chart_data
-from .exceptions import ReportExistsError
+from .exceptions import ReportExistsError, WriteError
 from .facts import facts
 from .findings import FileReport
 from .i18n import _
 from .localize import document_context, table
+from .lock import folder_lock
 from .model import Month, month_from
 from .parity import check_parity
 from .pdf import libreoffice, to_pdf
@@ -96,18 +98,42 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool 
         for lang in LANGUAGES}
     # both languages state the same figures, and the summary agrees with the table
     check_parity(documents, [month.group_columns(group.code) for group in ref.groups])
-    files = write_reports(reports_dir / str(month.period), str(month.period), documents,
-                          force=force, pdf=pdf, keep=keep,
-                          families=settings["font"]["pdf_families"])
-    return Outcome(report, files, notes=[note] if note else [])
+    files, notes = write_reports(reports_dir / str(month.period), str(month.period), documents,
+                                 force=force, pdf=pdf, keep=keep,
+                                 families=settings["font"]["pdf_families"])
+    return Outcome(report, files, notes=([note] if note else []) + notes)
 
 
 def write_reports(folder: Path, stem: str, documents: dict[str, bytes], *, force: bool,
-                  pdf: bool, keep: int, families: list[str]) -> list[tuple[Path, str]]:
+                  pdf: bool, keep: int, families: list[str]
+                  ) -> tuple[list[tuple[Path, str]], list[str]]:
     """Write <stem>-<lang>.docx (and .pdf) into folder, all files changing together; each
-    file with what happened to it. A report with other content is replaced only with force;
-    the replaced files go into a numbered set of previous files (at most `keep` sets)."""
-    # plan every file before writing any, on what a killed build may have left
+    file with what happened to it, and notes. A report with other content is replaced only
+    with force; the replaced files go into a numbered set of previous files (at most `keep`
+    sets). One command at a time writes a folder: the others wait for it (see lock)."""
+    if folder.is_symlink():
+        raise WriteError(_("{folder} is a symbolic link (to {target}); a month's reports are "
+                           "kept in a folder of their own: nothing was written").format(
+                               folder=folder, target=os.readlink(folder)))
+    try:
+        with folder_lock(folder):
+            return _write_locked(folder, stem, documents, force=force, pdf=pdf, keep=keep,
+                                 families=families)
+    except OSError as err:
+        raise WriteError(_("{folder} cannot be written: {reason}; what was there is as it "
+                           "was").format(folder=folder, reason=_reason(err))) from err
+
+
+def _reason(err: OSError) -> str:
+    where = f" ({err.filename})" if err.filename else ""
+    return f"{err.strerror or err}{where}"
+
+
+def _write_locked(folder: Path, stem: str, documents: dict[str, bytes], *, force: bool,
+                  pdf: bool, keep: int, families: list[str]
+                  ) -> tuple[list[tuple[Path, str]], list[str]]:
+    # plan every file before writing any, on what a killed build may have left (no build
+    # that is alive left it: each holds the lock while it has anything beside the folder)
     recover(folder)
     plan = Plan.of(folder, stem)
     docx = {lang: f"{stem}-{lang}.docx" for lang in documents}
@@ -132,6 +158,6 @@ def write_reports(folder: Path, stem: str, documents: dict[str, bytes], *, force
             plan.said[pdfs[lang]] = _(UNCHANGED)
     plan.keep_at_most(keep)
     # the files change together, or not at all
-    if plan.finish():
-        replace_folder(folder, plan.renames, plan.files, plan.removals)
-    return [(folder / name, said) for name, said in plan.said.items()]
+    notes = (replace_folder(folder, plan.renames, plan.files, plan.removals)
+             if plan.finish() else [])
+    return [(folder / name, said) for name, said in plan.said.items()], notes

@@ -3,6 +3,7 @@ different builds, with the permissions the user's umask gives any new file."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import datetime as dt
 import errno
@@ -12,6 +13,8 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+from .i18n import _
 
 # Left behind only by a build that was killed; the next one removes them.
 STAGING = ".{name}.staging-"
@@ -33,9 +36,9 @@ def write_entry(archive: zipfile.ZipFile, name: str, content: bytes, day: dt.dat
     archive.writestr(info, content)
 
 
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write to a temporary file beside path, then rename it over path in one step; the file
-    gets the mode the umask gives a new file (mkstemp alone would make it 0600)."""
+def _temporary_beside(path: Path, content: bytes) -> str:
+    """A temporary file beside path holding content, on disk, with the mode the umask gives
+    a new file (mkstemp alone would make it 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -44,10 +47,30 @@ def write_atomically(path: Path, content: bytes) -> None:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return temporary
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write to a temporary file beside path, then rename it over path in one step."""
+    temporary = _temporary_beside(path, content)
+    try:
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def write_new(path: Path, content: bytes) -> None:
+    """Write a file that must not exist yet, whole or not at all: FileExistsError when one
+    stands there already, even one written a moment ago by another command (no overwrite)."""
+    temporary = _temporary_beside(path, content)
+    try:
+        os.link(temporary, path)  # fails when the name is taken: never replaces a file
+    finally:
+        os.unlink(temporary)
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -96,15 +119,27 @@ def recover(folder: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
+def _leftover(path: Path) -> str | None:
+    """Remove what a replacement leaves (the previous state, swapped out); a note when that
+    cannot be done (a folder of another user's, say): the new state is in place all the same."""
+    try:
+        shutil.rmtree(path)
+    except OSError as err:
+        return _("{path} (the previous state of the folder) could not be removed: {reason}; "
+                 "remove it by hand").format(path=path, reason=err.strerror or err)
+    return None
+
+
 def replace_folder(folder: Path, renames: dict[str, str], files: dict[str, bytes],
-                   removals: list[str] = ()) -> None:
+                   removals: list[str] = ()) -> list[str]:
     """Give folder its next state in one step: its files as they are, those in `renames`
     moved to their new names (a replaced report kept as .previous-N), `removals` gone, and
-    `files` written.
+    `files` written. Returns notes on what could not be cleaned up afterwards.
 
     The new state is made in a staging folder beside it and swapped in whole, so that a
     build killed at any moment leaves the previous state or the new one under the final
-    names, never one language of each, and never loses the previous files.
+    names, never one language of each, and never loses the previous files. An OSError
+    raised here (a full disk, say) leaves the previous state as it was.
     """
     parent = folder.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -124,8 +159,9 @@ def replace_folder(folder: Path, renames: dict[str, str], files: dict[str, bytes
         _fsync_directory(staging)
         if not folder.exists():
             os.rename(staging, folder)
+            retired = None
         elif _exchange(staging, folder):
-            shutil.rmtree(staging)  # now the previous state
+            retired = staging  # now the previous state
         else:  # two renames: recover() puts the previous folder back if killed between them
             retired = Path(tempfile.mkdtemp(dir=parent, prefix=RETIRED.format(name=folder.name)))
             os.rmdir(retired)
@@ -135,8 +171,10 @@ def replace_folder(folder: Path, renames: dict[str, str], files: dict[str, bytes
             except BaseException:
                 os.rename(retired, folder)
                 raise
-            shutil.rmtree(retired)
-        _fsync_directory(parent)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    with contextlib.suppress(OSError):
+        _fsync_directory(parent)
+    note = _leftover(retired) if retired else None
+    return [note] if note else []

@@ -294,9 +294,9 @@ def build_year(span: Span, data_dir: Path, reports_dir: Path, *, partial: bool =
                                  settings, lang, day, workspace.template(lang, "year"),
                                  chart_of_months(data, ref, lang))
     check_year_parity(documents, data)
-    files = write_reports(reports_dir / span.name, span.name, documents, force=force, pdf=pdf,
-                          keep=keep, families=settings["font"]["pdf_families"])
-    return YearOutcome(files, left_out, [m.period for m in months])
+    files, notes = write_reports(reports_dir / span.name, span.name, documents, force=force,
+                                 pdf=pdf, keep=keep, families=settings["font"]["pdf_families"])
+    return YearOutcome(files, left_out, [m.period for m in months], notes)
 
 
 @dataclass
@@ -306,3 +306,4 @@ class YearOutcome:
     files: list[tuple[Path, str]]
     left_out: list[tuple[Period, Path, str]]
     covered: list[Period]
+    notes: list[str]
