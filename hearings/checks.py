@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .context import NOT_ASSESSED, Context, category_name, is_count, nearest, path_names
-from .facts import FACTS_FILE, facts
+from .facts import describe_gap, snippet
 from .findings import Finding
 from .i18n import N_, _
 
@@ -231,20 +231,20 @@ def check_observations(context: Context) -> Iterator[Finding]:
 
 def check_facts(context: Context) -> Iterator[Finding]:
     """The facts the month's reports state (ministry, Rules, departments, clauses) are known
-    for its last day; one the reference data lacks is never borrowed from another period."""
+    for its last day; one the reference data lacks is never borrowed from another period.
+    Each gap names the folder's facts file, with what to add there."""
     period = context.period
-    if period is None:
+    if period is None or context.facts is None:
         return
-    month = facts().for_month(period)
+    month = context.facts.for_month(period)
     totals = category_totals(context)
     with_findings = [c for c in context.reference.categories if totals.get(c.code)]
-    file = "/".join(FACTS_FILE.parts[-3:])  # hearings/reference/facts.yaml
     for gap in month.gaps + month.clause_gaps(with_findings):
-        names = "; ".join(category_name(context.reference, c.code) for c in gap.categories)
         yield context.finding(
             "fact-left-out" if gap.left_out else "fact-unknown", ("period",),
-            params={"fact": _(gap.fact).format(edition=gap.edition, categories=names),
-                    "day": month.day, "period": str(period), "file": file})
+            params={"fact": describe_gap(gap, context.reference), "day": month.day,
+                    "period": str(period), "file": month.file},
+            hint=snippet(gap, month, context.reference))
 
 
 _NUMERAL_FORMS = {

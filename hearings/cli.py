@@ -169,15 +169,19 @@ def validate(files: tuple[str, ...], data_dir: Path, output_format: str, strict:
     from .exceptions import HearingsError
     from .output import FORMATS
     from .validate import default_files, validate_file
+    from .workspace import Workspace
 
     paths = [_month_file(value, data_dir) for value in files] or default_files(data_dir)
     if not paths:
         raise click.UsageError(_("no monthly files given and none in {folder}").format(
             folder=data_dir))
     try:
-        reports = [validate_file(path) for path in paths]
+        month_facts = Workspace(Path("."), data_dir).facts()
+        reports = [validate_file(path, month_facts=month_facts) for path in paths]
     except HearingsError as err:
         raise _fail(err) from err
+    if month_facts.report is not None:  # the folder's own facts file, checked like a month
+        reports.insert(0, month_facts.report)
     for report in reports:
         report.allowed = frozenset(allowed)
     click.echo(FORMATS[output_format](reports, strict))
@@ -293,13 +297,15 @@ def export(months: tuple[str, ...], data_dir: Path, out_dir: Path, force: bool) 
     from .export import export as export_months
     from .output import finding_line
     from .validate import default_files
+    from .workspace import Workspace
 
     files = [_month_file(month, data_dir) for month in months] or default_files(data_dir)
     if not files:
         raise click.UsageError(_("no monthly files given and none in {folder}").format(
             folder=data_dir))
     try:
-        outcome = export_months(files, out_dir, force=force)
+        outcome = export_months(files, out_dir, force=force,
+                                month_facts=Workspace(Path("."), data_dir).checked_facts())
     except HearingsError as err:
         raise _fail(err) from err
     for report in outcome.reports:
@@ -371,14 +377,20 @@ def year(span, data_dir: Path, reports_dir: Path, partial: bool, pdf: bool, forc
 @_lang_option
 def compare(before: str, after: str, data_dir: Path) -> None:
     from .compare import compare_text
+    from .exceptions import HearingsError
     from .model import month_from
     from .output import as_text
     from .reference import reference
     from .validate import check_file
+    from .workspace import Workspace
 
+    try:
+        month_facts = Workspace(Path("."), data_dir).checked_facts()
+    except HearingsError as err:
+        raise _fail(err) from err
     months = []
     for path in (_month_file(before, data_dir), _month_file(after, data_dir)):
-        report, context = check_file(path)
+        report, context = check_file(path, month_facts=month_facts)
         if report.errors:
             click.echo(as_text([report], strict=False))
             sys.exit(1)
@@ -398,11 +410,15 @@ def new(period, data_dir: Path) -> None:
     from .workspace import Workspace
 
     try:
-        path, source, warnings = new_month(period, data_dir, Workspace(Path("."), data_dir))
+        path, source, warnings, unknown = new_month(period, data_dir,
+                                                    Workspace(Path("."), data_dir))
     except HearingsError as err:
         raise _fail(err) from err
     for warning in warnings:
-        click.echo(finding_line(warning))
+        if warning.code != "fact-left-out":  # all the month's unknown facts follow
+            click.echo(finding_line(warning))
+    if unknown:
+        click.echo(unknown)
     if source:
         click.echo(_("{path}: created; signatory and executor carried over from {source}")
                    .format(path=path, source=source))
@@ -411,28 +427,82 @@ def new(period, data_dir: Path) -> None:
                      "signed").format(path=path))
 
 
-@main.command(help=N_("Write schema/monthly.schema.json from the reference data, for "
-                      "editors."), options_metavar=N_("[OPTIONS]"))
+@main.command(help=N_("Write schema/monthly.schema.json and schema/facts.schema.json from the "
+                      "reference data, for editors."), options_metavar=N_("[OPTIONS]"))
 @click.option("--check", is_flag=True,
               help=N_("Only report whether schema/ matches the reference data; exit 1 if not."))
 @_lang_option
 def schema(check: bool) -> None:
+    from .facts_file import facts_schema_text
     from .reference import reference
     from .schema import schema_text
     from .workspace import Workspace
     from .write import write_atomically
 
-    path = Workspace.here().schema_file
-    text = schema_text(reference())
-    current = path.read_text(encoding="utf-8") if path.exists() else None
-    if check:
-        if current != text:
-            raise click.ClickException(_("{path} is out of date: run `hearings schema`")
-                                       .format(path=path))
-        click.echo(_("{path}: up to date").format(path=path))
-        return
-    if current == text:
-        click.echo(_("{path}: unchanged").format(path=path))
-        return
-    write_atomically(path, text.encode("utf-8"))
-    click.echo(_("{path}: written").format(path=path))
+    workspace = Workspace.here()
+    stale = []
+    for path, text in ((workspace.schema_file, schema_text(reference())),
+                       (workspace.facts_schema_file, facts_schema_text(reference()))):
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if check:
+            if current != text:
+                stale.append(path)
+            else:
+                click.echo(_("{path}: up to date").format(path=path))
+        elif current == text:
+            click.echo(_("{path}: unchanged").format(path=path))
+        else:
+            write_atomically(path, text.encode("utf-8"))
+            click.echo(_("{path}: written").format(path=path))
+    if stale:
+        raise click.ClickException("; ".join(_("{path} is out of date: run `hearings schema`")
+                                             .format(path=path) for path in stale))
+
+
+@main.command(help=N_("Print what a month's reports will state: the ministry, the Rules and "
+                      "their clauses, the departments, the regions, each with where it comes "
+                      "from, and what is not known; without a month, what is missing for "
+                      "every month in the data folder."), options_metavar=N_("[OPTIONS]"))
+@click.argument("periods", nargs=-1, callback=lambda c, p, v: tuple(_period(c, p, x) for x in v),
+                metavar=N_("[MONTH]..."))
+@_data_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True, help=N_("How to print the facts."))
+@_lang_option
+def facts(periods, data_dir: Path, output_format: str) -> None:
+    from .exceptions import HearingsError
+    from .reference import Period, reference
+    from .stated import as_json, missing_text, statement_text
+    from .validate import default_files
+    from .workspace import Workspace
+
+    try:
+        month_facts = Workspace(Path("."), data_dir).checked_facts()
+    except HearingsError as err:
+        raise _fail(err) from err
+    ref = reference()
+    every = not periods
+    if every:
+        periods = sorted({Period.parse(path.stem) for path in default_files(data_dir)
+                          if MONTH.match(path.stem) and _is_month(path.stem)},
+                         key=lambda p: (p.year, p.month))
+        if not periods:
+            raise click.UsageError(_("no month given and none in {folder}").format(
+                folder=data_dir))
+    if output_format == "json":
+        click.echo(as_json(list(periods), month_facts, ref))
+    elif every:
+        click.echo(missing_text(list(periods), month_facts, ref))
+    else:
+        click.echo("\n\n".join(statement_text(period, month_facts, ref)
+                                for period in periods))
+
+
+def _is_month(text: str) -> bool:
+    from .reference import Period
+
+    try:
+        Period.parse(text)
+    except ValueError:
+        return False
+    return True

@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .findings import Finding
+from .findings import FileReport, Finding
 from .i18n import language
 from .load import Document, Mark
-from .reference import Period, Reference
+from .reference import Period, Reference, reference
 
 NOT_ASSESSED = "n/a"
 
@@ -61,12 +61,20 @@ def period_of(text: object) -> Period | None:
         return None
 
 
+def unreadable(err, file: str) -> FileReport:
+    """The one finding of a file that could not be read into data (a LoadError)."""
+    names = path_names(reference(), err.path, period_of(Path(file).stem))
+    return FileReport(file, [Finding(err.code, file, err.mark.line, err.mark.column, err.path,
+                                     params=err.params, **names)])
+
+
 @dataclass
 class Context:
     """One monthly file under validation."""
 
     document: Document
     reference: Reference
+    facts: object = None  # the Facts the month's reports state (see facts.py)
 
     @property
     def data(self) -> dict:

@@ -42,3 +42,7 @@ class FolderBusyError(HearingsError):
 class WriteError(HearingsError):
     """Raised when reports or data cannot be written (permissions, a full disk, a link where
     a folder belongs); what was there before is left as it was."""
+
+
+class FactsFileError(HearingsError):
+    """Raised when the folder's own facts file has errors: no command builds on it."""

@@ -186,13 +186,14 @@ def exported_months(folder: Path) -> list[str]:
     return sorted({row[0] for row in rows if row})
 
 
-def export(data_files: list[Path], folder: Path, force: bool = False) -> Export:
+def export(data_files: list[Path], folder: Path, force: bool = False, month_facts=None
+           ) -> Export:
     """The open-data files of every valid month among `data_files` in `folder`, replaced
     together; the invalid months are left out and named. Nothing is written when no month
     is valid, nor when the folder's export holds months this one would drop, unless force."""
     ref, outcome, months, seen = reference(), Export(), [], {}
     for path in data_files:
-        report, context = check_file(path)
+        report, context = check_file(path, month_facts=month_facts)
         outcome.reports.append(report)
         if report.errors:
             outcome.left_out.append((path, _("it has errors")))

@@ -89,6 +89,17 @@ KINDS: dict[str, Kind] = {
     "fact-unknown": Kind(ERROR, N_(
         "on {day}, the last day of {period}, the reference data does not know {fact}; no reports "
         "can be built until it is added to {file}")),
+    # a facts file (the folder's reference/facts.yaml)
+    "facts-overlap": Kind(ERROR, N_(
+        "this row of {fact} is in force on days the row on line {line} covers too ({start} to "
+        "{end}); rows of one fact in one file follow one another")),
+    "facts-dates-reversed": Kind(ERROR, N_(
+        "the row ends on {end}, before it starts on {start}")),
+    "facts-edition-unknown": Kind(ERROR, N_(
+        "no rules row names the edition '{edition}'; known editions: {editions}")),
+    "placeholder-text": Kind(ERROR, N_(
+        "the text '{found}' still holds the \"...\" of the example: write what the source "
+        "says")),
     # warnings
     "month-untouched": Kind(WARNING, N_(
         "the month is as `new` wrote it: nothing placed, no violations, no closing text; fill "
@@ -145,6 +156,8 @@ class Finding:
     found: object = None
     # the language the names and phrases were given in; the message follows it
     language: str = field(default_factory=language, compare=False)
+    # what to do about it, where a line cannot say it: a snippet to paste, say
+    hint: str | None = field(default=None, compare=False)
 
     @property
     def severity(self) -> str:
@@ -184,6 +197,7 @@ class Finding:
             "category": self.category,
             "expected": self.expected,
             "found": self.found,
+            "hint": self.hint,
         }
 
 

@@ -11,6 +11,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 
+from .files import TEXT_LIMIT, UnreadableFile, read_limited
 from .i18n import N_, _
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -300,7 +301,7 @@ def load(path: Path, file: str | None = None) -> Document:
     """Read a file from disk into a Document."""
     file = file or str(path)
     try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise LoadError("file-unreadable", Mark(1, 1), reason=err.strerror) from err
+        raw = read_limited(path, TEXT_LIMIT)
+    except UnreadableFile as err:
+        raise LoadError("file-unreadable", Mark(1, 1), reason=str(err)) from err
     return parse(decode(raw), file)

@@ -39,6 +39,13 @@ def _decimal(value: int, locale: str) -> str:
     return format_decimal(value, locale=locale)
 
 
+def sentence_for(forms: dict[str, str], findings: int, sites: int) -> str:
+    """The sentence before the region list, by the number of findings and of websites."""
+    if findings == 1:
+        return forms["one"]
+    return forms.get("many_sites", forms["many"]) if sites > 1 else forms["many"]
+
+
 def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
@@ -48,7 +55,7 @@ def _regions(month: Month, found, facts: MonthFacts, lang: str, words: dict) -> 
     "...; а также на сайте Управления зеленой экономики г. Алматы (3)"."""
     listed = ", ".join(f"{region.name(month.period).forms[lang]['list']} ({count})"
                        for region, count in found if region.code not in facts.bodies)
-    bodies = ", ".join(f"{facts.bodies[region.code][lang]} ({count})"
+    bodies = ", ".join(f"{facts.bodies[region.code].value[lang]} ({count})"
                        for region, count in found if region.code in facts.bodies)
     if listed and bodies:
         return words["also"].format(regions=listed, bodies=bodies)
@@ -63,7 +70,8 @@ def narrative(month: Month, facts: MonthFacts, lang: str, words: dict) -> list[s
         found = month.findings(category)
         if not found:
             continue
-        sentence = category.sentence_for(lang, sum(count for _, count in found), len(found))
+        sentence = sentence_for(facts.sentence(category)[lang],
+                                sum(count for _, count in found), len(found))
         clause = facts.clause(category)
         text = (f"{sentence}{f' ({clause[lang]})' if clause else ''}: "
                 f"{_regions(month, found, facts, lang, words)}.")
@@ -161,9 +169,9 @@ def document_context(month: Month, reference: Reference, facts: MonthFacts, sett
     return {
         "title": words["title"].format(**phrase),
         "period": {"month": phrase["month"], "year": phrase["year"]},
-        "ministry": facts.ministry and facts.ministry[lang],
+        "ministry": facts.text(facts.ministry, lang),
         "rules": facts.rules and facts.rules.citation[lang],
-        "departments": facts.departments and facts.departments[lang],
+        "departments": facts.text(facts.departments, lang),
         "summary": {
             "announcements": number(totals.announcements, words),
             "announcements_word": counted(totals.announcements, forms["announcements"], lang),

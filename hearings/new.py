@@ -11,6 +11,7 @@ from .i18n import _
 from .load import LoadError, load
 from .output import as_text
 from .reference import Period, reference
+from .stated import unknown_text
 from .validate import check_text
 from .workspace import Workspace
 from .write import write_new
@@ -124,19 +125,21 @@ def month_text(period: Period, people: dict, schema: str, path: Path) -> str:
     return text
 
 
-def new_month(period: Period, data_dir: Path,
-              workspace: Workspace | None = None) -> tuple[Path, Path | None, list]:
+def new_month(period: Period, data_dir: Path, workspace: Workspace | None = None
+              ) -> tuple[Path, Path | None, list, str]:
     """Write data/<period>.yaml; never over an existing file, never a month with errors of
-    its own. Returns it, the file the signatory and executor came from, and what the new
-    file's warnings say (a month after the current one, a fact the reports leave out)."""
+    its own. Returns it, the file the signatory and executor came from, what the new file's
+    warnings say (a month after the current one, a fact the reports leave out), and the
+    month's facts nobody has entered yet, with where to add them."""
     workspace = workspace or Workspace.here()
+    month_facts = workspace.checked_facts()
     path = data_dir / f"{period}.yaml"
     if path.exists():
         raise MonthExistsError(_("{path} exists already; it is left as it is").format(path=path))
     previous = previous_file(period, data_dir)
     people = _people(previous)
     text = month_text(period, people, workspace.schema_reference(path), path)
-    report = check_text(text, str(path))
+    report = check_text(text, str(path), month_facts)
     if report.errors:  # a month after this one, or one the reference data cannot report
         raise MonthRefusedError(as_text([report], strict=False) + "\n" + _(
             "{path} was not created").format(path=path))
@@ -148,4 +151,5 @@ def new_month(period: Period, data_dir: Path,
     except OSError as err:
         raise WriteError(_("{path} cannot be written: {reason}").format(
             path=path, reason=err.strerror or err)) from err
-    return path, previous if people else None, report.warnings
+    return (path, previous if people else None, report.warnings,
+            unknown_text(period, month_facts, reference()))

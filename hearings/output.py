@@ -23,9 +23,12 @@ def summary_line(report: FileReport, strict: bool) -> str:
         return _("{file}: invalid: {errors}, {warnings}").format(
             file=report.file, errors=_errors(len(report.errors)),
             warnings=_warnings(len(warnings)))
-    line = _("{file}: valid: {period}, {regions} regions, {announcements} announcements, "
-             "{protocols} protocols, {violations} violations").format(
-        file=report.file, **(report.figures or {}))
+    if report.figures is None:  # a facts file: no figures of its own
+        line = _("{file}: valid").format(file=report.file)
+    else:
+        line = _("{file}: valid: {period}, {regions} regions, {announcements} announcements, "
+                 "{protocols} protocols, {violations} violations").format(
+            file=report.file, **report.figures)
     if warnings:
         line += "; " + _warnings(len(warnings))
         if not report.valid(strict):
@@ -38,10 +41,19 @@ def finding_line(finding: Finding) -> str:
             f"[{finding.code}] {finding.message} ({finding.json_path})")
 
 
+def finding_lines(finding: Finding) -> list[str]:
+    """The finding's line, and its hint below it, indented (a snippet to paste, say)."""
+    lines = [finding_line(finding)]
+    if finding.hint:
+        lines += ["    " + line for line in finding.hint.splitlines()]
+    return lines
+
+
 def as_text(reports: list[FileReport], strict: bool) -> str:
     lines = []
     for report in reports:
-        lines.extend(finding_line(f) for f in report.findings)
+        for finding in report.findings:
+            lines += finding_lines(finding)
         lines.append(summary_line(report, strict))
     return "\n".join(lines)
 

@@ -78,6 +78,7 @@ class RegionName:
 
     validity: Validity
     forms: dict[str, dict[str, str]]  # language -> form -> text
+    source: str | None = None  # what says these names hold from and until when
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class Region:
     iso: dict[str, str]
     validity: Validity
     names: tuple[RegionName, ...]
+    source: str | None = None  # what says the region exists from and until when
 
     def name(self, period: Period) -> RegionName:
         """The names in force on the last day of the period (names are in date order)."""
@@ -110,13 +112,6 @@ class Category:
     name: dict[str, str]                  # a noun phrase of its own
     sentence: dict[str, dict[str, str]]   # language -> one / many / many_sites
     consequence: dict[str, str] | None
-
-    def sentence_for(self, lang: str, findings: int, sites: int) -> str:
-        """The sentence before the region list, by the number of findings and of websites."""
-        forms = self.sentence[lang]
-        if findings == 1:
-            return forms["one"]
-        return forms.get("many_sites", forms["many"]) if sites > 1 else forms["many"]
 
 
 @dataclass(frozen=True)
@@ -183,8 +178,10 @@ def reference() -> Reference:
                 iso=entry["iso"],
                 validity=validity(entry),
                 names=tuple(RegionName(validity(name),
-                                       {lang: name[lang] for lang in NAME_LANGUAGES})
+                                       {lang: name[lang] for lang in NAME_LANGUAGES},
+                                       name.get("source"))
                             for name in entry["names"]),
+                source=entry.get("source"),
             )
             for entry in regions_file["regions"])
         groups = tuple(Group(g["code"], {lang: g[lang] for lang in LANGUAGES}, g["by"])

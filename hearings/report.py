@@ -8,7 +8,6 @@ from pathlib import Path
 
 from .chart import chart_data
 from .exceptions import ReportExistsError, WriteError
-from .facts import facts
 from .findings import FileReport
 from .i18n import _
 from .localize import document_context, table
@@ -36,13 +35,14 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
 
 
-def previous_month(month: Month, path: Path) -> tuple[Month | None, str | None]:
+def previous_month(month: Month, path: Path, month_facts=None
+                   ) -> tuple[Month | None, str | None]:
     """The month before from its file, and a note when the reports make no comparison: the
     same wherever the month's own file lies."""
     if not path.exists():
         return None, _("there is no {path}: the reports say nothing about the month before")\
             .format(path=path)
-    report, context = check_file(path)
+    report, context = check_file(path, month_facts=month_facts)
     if report.errors:
         return None, _("{path} has errors: the comparison with the previous month is left "
                        "out").format(path=path)
@@ -76,7 +76,8 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool 
     """
     workspace = workspace or Workspace.here()
     # validate (readiness to sign included: --strict means the same as for validate)
-    report, context = check_file(data_file)
+    month_facts = workspace.checked_facts()
+    report, context = check_file(data_file, month_facts=month_facts)
     if not report.valid(strict):
         return Outcome(report)
     if pdf:
@@ -84,13 +85,13 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool 
     # model, words, documents
     ref, settings = reference(), document_settings()
     month = month_from(context.data, ref)
-    month_facts = facts().for_month(month.period)
+    in_force = month_facts.for_month(month.period)
     before, note = previous_month(
-        month, previous or workspace.data_dir / f"{month.period.previous()}.yaml")
+        month, previous or workspace.data_dir / f"{month.period.previous()}.yaml", month_facts)
     charts = {lang: chart_data(month, ref, lang, settings["languages"][lang]["chart"]["marker"])
               for lang in LANGUAGES}
     documents = {
-        lang: render(document_context(month, ref, month_facts, settings, lang, before),
+        lang: render(document_context(month, ref, in_force, settings, lang, before),
                      monthly_table(table(month, ref, lang, settings["languages"][lang]),
                                    settings),
                      settings, lang, month.period.last_day, workspace.template(lang),

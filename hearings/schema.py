@@ -203,7 +203,7 @@ def _region_names(region) -> str:
     return "; ".join(names)
 
 
-def _annotate(node: object, ru, kk) -> None:
+def annotate(node: object, ru, kk) -> None:
     """Titles in Russian, descriptions in Russian with the Kazakh beside, in place."""
     if isinstance(node, dict):
         for key, value in node.items():
@@ -212,10 +212,10 @@ def _annotate(node: object, ru, kk) -> None:
             elif key == "description" and isinstance(value, str) and ru(value) != value:
                 node[key] = f"{ru(value)}\n\n{kk(value)}"
             else:
-                _annotate(value, ru, kk)
+                annotate(value, ru, kk)
     elif isinstance(node, list):
         for item in node:
-            _annotate(item, ru, kk)
+            annotate(item, ru, kk)
 
 
 def editor_schema(reference: Reference) -> dict:
@@ -223,7 +223,7 @@ def editor_schema(reference: Reference) -> dict:
     words in Russian and Kazakh, every region and category code described by its names, and
     a snippet that writes a whole region row."""
     schema = monthly_schema(reference)
-    _annotate(schema, translations("ru").gettext, translations("kk").gettext)
+    annotate(schema, translations("ru").gettext, translations("kk").gettext)
     names = {region.code: _region_names(region) for region in reference.regions}
     headers = {c.code: " / ".join(c.header[lang] for lang in LANGUAGES)
                for c in reference.categories}
@@ -269,25 +269,30 @@ def _validator() -> Draft202012Validator:
     return _Validator(monthly_schema(reference()))
 
 
+def validator_for(schema: dict) -> Draft202012Validator:
+    """A validator of this project's kind (15.0 and true are not integers) for a schema."""
+    return _Validator(schema)
+
+
 _TYPE_WORDS = {"integer": N_("a whole number"), "string": N_("text"),
                "object": N_("a mapping of keys"), "array": N_("a list"),
                "number": N_("a number"), "boolean": N_("true or false"), "null": N_("nothing")}
 
 
-def _resolve(schema: dict) -> dict:
+def _resolve(schema: dict, root: dict) -> dict:
     """Follow a local $ref, keeping the referring schema's own keys."""
     ref = schema.get("$ref")
     if not ref:
         return schema
-    target = _validator().schema
+    target = root
     for step in ref.removeprefix("#/").split("/"):
         target = target[step]
-    return {**_resolve(target), **{k: v for k, v in schema.items() if k != "$ref"}}
+    return {**_resolve(target, root), **{k: v for k, v in schema.items() if k != "$ref"}}
 
 
-def _expected(schema: dict) -> str:
+def _expected(schema: dict, root: dict) -> str:
     """A schema described in a few words, as a person would say what belongs there."""
-    schema = _resolve(schema)
+    schema = _resolve(schema, root)
     title = schema.get("title")
     if title:
         return _(title)
@@ -297,7 +302,7 @@ def _expected(schema: dict) -> str:
         return _("one of: {values}").format(values=", ".join(map(str, schema["enum"])))
     if "anyOf" in schema:
         separator = " " + _("or") + " "
-        return separator.join(_expected(option) for option in schema["anyOf"])
+        return separator.join(_expected(option, root) for option in schema["anyOf"])
     words = _TYPE_WORDS.get(schema.get("type"), N_("a different value"))
     return _(words)
 
@@ -324,14 +329,14 @@ def _prose(key: str) -> bool:
     return " " in key.strip() or not key.isascii()
 
 
-def _findings(context: Context, error) -> Iterator[Finding]:
+def _findings(context: Context, error, root: dict) -> Iterator[Finding]:
     path = tuple(error.absolute_path)
     keyword = error.validator
     if keyword == "anyOf":
         # A count -5 failed the number branch for its value: report that branch's reason.
         reasons = [e for e in error.context if e.validator not in ("type", "const", "enum")]
         if reasons:
-            yield from _findings(context, reasons[0])
+            yield from _findings(context, reasons[0], root)
             return
         keyword = "type"
     if keyword == "additionalProperties":
@@ -353,21 +358,24 @@ def _findings(context: Context, error) -> Iterator[Finding]:
                 yield context.finding("missing-key", (*path, key), mark=context.document.where(
                     path), params={"key": key})
     elif keyword == "type":
-        yield context.finding("wrong-type", path, expected=_expected(error.schema),
+        yield context.finding("wrong-type", path, expected=_expected(error.schema, root),
                               found=_found(error.instance))
     elif keyword == "pattern" and error.schema.get("title") == N_("a non-empty text"):
         yield context.finding("empty-text", path, found=_found(error.instance))
     else:
-        yield context.finding("invalid-value", path, expected=_expected(error.schema),
+        yield context.finding("invalid-value", path, expected=_expected(error.schema, root),
                               found=_found(error.instance))
 
 
-def check_schema(context: Context) -> Iterator[Finding]:
-    """Every way the file departs from the schema, as findings, each once."""
+def check_schema(context: Context, validator: Draft202012Validator | None = None
+                 ) -> Iterator[Finding]:
+    """Every way the file departs from the schema (the monthly file's by default), as
+    findings, each once."""
+    validator = validator or _validator()
     # a number written in another base is reported as such (number-not-decimal), not twice
     seen = {("wrong-type", path) for path in context.document.numerals}
-    for error in _validator().iter_errors(context.data):
-        for finding in _findings(context, error):
+    for error in validator.iter_errors(context.data):
+        for finding in _findings(context, error, validator.schema):
             if (finding.code, finding.path) not in seen:
                 seen.add((finding.code, finding.path))
                 yield finding

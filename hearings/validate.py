@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .checks import CHECKS, table_figures
-from .context import Context, path_names, period_of
+from .context import Context, unreadable
+from .facts import Facts, facts
 from .findings import FileReport, Finding
 from .load import Document, LoadError, load, parse
 from .reference import reference
@@ -16,43 +17,41 @@ def _describe(value: object) -> str:
     return "a list" if isinstance(value, list) else f"a single value ({value!r})"
 
 
-def validate_file(path: Path, file: str | None = None) -> FileReport:
+def validate_file(path: Path, file: str | None = None, month_facts: Facts | None = None
+                  ) -> FileReport:
     """All findings for one file; figures are filled in when it has no errors."""
-    return check_file(path, file)[0]
+    return check_file(path, file, month_facts)[0]
 
 
-def check_file(path: Path, file: str | None = None) -> tuple[FileReport, Context | None]:
-    """The findings for one file, and the file as loaded (None when it could not be)."""
+def check_file(path: Path, file: str | None = None, month_facts: Facts | None = None
+               ) -> tuple[FileReport, Context | None]:
+    """The findings for one file, and the file as loaded (None when it could not be); the
+    facts are the package's unless a folder's are given (Workspace.facts)."""
     file = file or str(path)
     try:
         document = load(path, file)
     except LoadError as err:
-        return _unreadable(err, file), None
-    return check_document(document)
+        return unreadable(err, file), None
+    return check_document(document, month_facts)
 
 
-def check_text(text: str, file: str) -> FileReport:
+def check_text(text: str, file: str, month_facts: Facts | None = None) -> FileReport:
     """The findings for a monthly file's text that is not on disk yet (what `new` writes)."""
     try:
-        return check_document(parse(text, file))[0]
+        return check_document(parse(text, file), month_facts)[0]
     except LoadError as err:
-        return _unreadable(err, file)
+        return unreadable(err, file)
 
 
-def _unreadable(err: LoadError, file: str) -> FileReport:
-    names = path_names(reference(), err.path, period_of(Path(file).stem))
-    return FileReport(file, [Finding(err.code, file, err.mark.line, err.mark.column, err.path,
-                                     params=err.params, **names)])
-
-
-def check_document(document: Document) -> tuple[FileReport, Context | None]:
+def check_document(document: Document, month_facts: Facts | None = None
+                   ) -> tuple[FileReport, Context | None]:
     """The findings for a loaded file, and its context for the build."""
     file = document.file
     if not isinstance(document.data, dict):
         mark = document.where(())
         return FileReport(file, [Finding("not-a-mapping", file, mark.line, mark.column,
                                          found=_describe(document.data))]), None
-    context = Context(document, reference())
+    context = Context(document, reference(), month_facts or facts())
     findings = list(check_schema(context))
     for check in CHECKS:
         findings.extend(check(context))
@@ -72,4 +71,3 @@ def check_document(document: Document) -> tuple[FileReport, Context | None]:
 def default_files(data_dir: Path = Path("data")) -> list[Path]:
     """The monthly files in data/, oldest first."""
     return sorted(data_dir.glob("*.yaml"))
-

@@ -13,6 +13,7 @@ PACKAGE = Path(__file__).resolve().parent
 PACKAGED_TEMPLATES = PACKAGE / "templates"
 PACKAGED_SCHEMA = PACKAGE / "schema" / "monthly.schema.json"
 SCHEMA_NAME = "monthly.schema.json"
+FACTS_SCHEMA_NAME = "facts.schema.json"
 
 
 def shown(path: Path) -> str:
@@ -48,9 +49,43 @@ class Workspace:
         return self.root / "reports"
 
     @property
+    def facts_file(self) -> Path:
+        """The folder's own facts, which take precedence over the packaged ones."""
+        return self.root / "reference" / "facts.yaml"
+
+    def facts(self):
+        """The facts its reports state: the folder's file over the package's (see facts)."""
+        from .facts import facts, folder_facts
+
+        path = self.facts_file
+        if os.path.lexists(path):
+            return folder_facts(path, str(path))
+        # the folder's schema, by the path an editor resolves from the file (`hearings
+        # schema` writes it): the package's address would name one machine's install
+        schema = Path(os.path.relpath(self.facts_schema_file, path.parent)).as_posix()
+        return facts(str(path), f"# yaml-language-server: $schema={schema}")
+
+    def checked_facts(self):
+        """The facts, or FactsFileError with the findings when the folder's file has errors."""
+        from .exceptions import FactsFileError
+        from .output import as_text
+
+        facts = self.facts()
+        if facts.report is not None and facts.report.errors:
+            raise FactsFileError(as_text([facts.report], strict=False) + "\n" + _(
+                "{file} has errors: nothing was done until they are fixed").format(
+                    file=facts.file))
+        return facts
+
+    @property
     def schema_file(self) -> Path:
         """The folder's own schema, which `hearings schema` writes for editors."""
         return self.root / "schema" / SCHEMA_NAME
+
+    @property
+    def facts_schema_file(self) -> Path:
+        """The schema of the folder's facts file, for editors."""
+        return self.root / "schema" / FACTS_SCHEMA_NAME
 
     def template(self, lang: str, name: str = "report") -> Path:
         """A month's template (report), or the year's (year): the folder's own wherever
@@ -59,9 +94,11 @@ class Workspace:
         own = self.root / "templates" / lang / f"{name}.docx"
         return own if os.path.lexists(own) else PACKAGED_TEMPLATES / lang / f"{name}.docx"
 
-    def schema_reference(self, data_file: Path) -> str:
-        """What a monthly file's `$schema=` names: the folder's own schema by a path relative
-        to the file (editors resolve it from there), else the packaged one by its address."""
-        if self.schema_file.is_file():
-            return Path(os.path.relpath(self.schema_file, data_file.parent)).as_posix()
-        return PACKAGED_SCHEMA.as_uri()
+    def schema_reference(self, data_file: Path, name: str = SCHEMA_NAME) -> str:
+        """What a monthly (or facts) file's `$schema=` names: the folder's own schema by a
+        path relative to the file (editors resolve it from there), else the packaged one by
+        its address."""
+        own = self.root / "schema" / name
+        if own.is_file():
+            return Path(os.path.relpath(own, data_file.parent)).as_posix()
+        return (PACKAGE / "schema" / name).as_uri()

@@ -12,7 +12,6 @@ from babel.dates import format_date, get_month_names
 
 from .chart import ChartData
 from .exceptions import HearingsError, ParityError
-from .facts import facts
 from .i18n import _
 from .localize import counted, number
 from .model import Month, month_from
@@ -54,7 +53,8 @@ class Span:
         return [Period(self.year, month) for month in months]
 
 
-def collect(span: Span, data_dir: Path, ref: Reference) -> tuple[list[Month], list[tuple]]:
+def collect(span: Span, data_dir: Path, ref: Reference, month_facts=None
+            ) -> tuple[list[Month], list[tuple]]:
     """The valid months of the span, and each month left out with its file and why."""
     months, left_out = [], []
     for period in span.periods:
@@ -62,7 +62,7 @@ def collect(span: Span, data_dir: Path, ref: Reference) -> tuple[list[Month], li
         if not path.exists():
             left_out.append((period, path, _("there is no such file")))
             continue
-        report, context = check_file(path)
+        report, context = check_file(path, month_facts=month_facts)
         if report.errors:
             left_out.append((period, path, _("it has errors")))
         else:
@@ -192,7 +192,7 @@ def document_words(data: Aggregate, ref: Reference, lang: str, words: dict,
         "narrative": narrative,
         "chart": {"shown": violations > 0,
                   "caption": year_words["chart_caption"].format(**phrases), "note": ""},
-        "ministry": month_facts.ministry and month_facts.ministry[lang],
+        "ministry": month_facts.text(month_facts.ministry, lang),
         "signatory": last.signatory and {key: last.signatory[key][lang]
                                          for key in ("position", "name")},
         "executor": last.executor and words["executor"].format(
@@ -271,7 +271,8 @@ def build_year(span: Span, data_dir: Path, reports_dir: Path, *, partial: bool =
     months missing or invalid, IncompleteError unless `partial`."""
     workspace = workspace or Workspace.here()
     ref, settings = reference(), document_settings()
-    months, left_out = collect(span, data_dir, ref)
+    folder_facts = workspace.checked_facts()
+    months, left_out = collect(span, data_dir, ref, folder_facts)
     if left_out and not partial:
         raise IncompleteError(_(
             "{span} is not complete: {months}; nothing was written (build with --partial for "
@@ -282,7 +283,7 @@ def build_year(span: Span, data_dir: Path, reports_dir: Path, *, partial: bool =
         raise IncompleteError(_("{span}: no valid month, nothing was written").format(
             span=span.name))
     data = aggregate(span, months, ref)
-    month_facts = facts().for_month(months[-1].period)
+    month_facts = folder_facts.for_month(months[-1].period)
     day = span.periods[-1].last_day
     documents = {}
     for lang in LANGUAGES:

@@ -97,6 +97,7 @@ def test_json_output_carries_every_field() -> None:
         "category": None,
         "expected": 4,
         "found": 5,
+        "hint": None,
     }
 
 

@@ -19,6 +19,7 @@ from .conftest import AUGUST, ROOT
 SERVER = ROOT / "tests" / "editor" / "node_modules" / "yaml-language-server" / "bin" / \
     "yaml-language-server"
 SCHEMA = ROOT / "schema" / "monthly.schema.json"
+FACTS_SCHEMA = ROOT / "schema" / "facts.schema.json"
 
 
 class LanguageServer:
@@ -116,7 +117,9 @@ def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("workspace")
     (root / "schema").mkdir()
     shutil.copy(SCHEMA, root / "schema" / SCHEMA.name)
+    shutil.copy(FACTS_SCHEMA, root / "schema" / FACTS_SCHEMA.name)
     (root / "data").mkdir()
+    (root / "reference").mkdir()
     running = LanguageServer(root)
     yield running, root
     running.close()
@@ -177,3 +180,40 @@ def test_hover_on_a_region_code_shows_its_names(server) -> None:
                                                     "character": 4}})
     contents = json.dumps(hover["contents"], ensure_ascii=False)
     assert "Акмолинская область / Ақмола облысы" in contents, contents
+
+
+FACTS = """\
+# yaml-language-server: $schema=../schema/facts.schema.json
+departments:
+  usual:
+    - valid_from: 2026-01-01
+      valid_until: 2026-12-31
+      sourse: the department's site, read 2026-12-01
+      ru: управлений природных ресурсов
+      kk: табиғи ресурстар басқармаларының
+clauses:
+  - edition: order-286-2024
+    source: the Rules' text, read 2026-12-01
+    protocol-mising: none
+    backdated: nothing
+"""
+
+
+def test_the_facts_file_gets_its_mistakes_and_its_words_in_the_editor(server) -> None:
+    """The folder's reference/facts.yaml, by the schema `hearings schema` writes beside the
+    monthly one: a misspelt key, an unknown category code, a clause that is neither texts nor
+    none, underlined at their lines; hover in Russian and Kazakh."""
+    language_server, root = server
+    path = root / "reference" / "facts.yaml"
+    path.write_text(FACTS, encoding="utf-8")
+    uri = language_server.open(path)
+    diagnostics = language_server.diagnostics_of(uri)
+    lines = {d["range"]["start"]["line"] for d in diagnostics}
+    for needle in ("sourse:", "protocol-mising:", "backdated: nothing"):
+        assert _line(FACTS, needle) in lines, (needle, diagnostics)
+    hover = language_server.request("textDocument/hover", {
+        "textDocument": {"uri": uri}, "position": {"line": _line(FACTS, "clauses:"),
+                                                    "character": 2}})
+    contents = json.dumps(hover["contents"], ensure_ascii=False)
+    assert "пункт, который нарушает каждая категория" in contents, contents
+    assert "әр санат бұзатын тармақ" in contents, contents

@@ -15,9 +15,16 @@ HERE = Path(__file__).parent
 CASES = sorted(p for p in (HERE / "fixtures").iterdir() if p.is_dir())
 
 
+def _data_file(folder: Path) -> str:
+    """The fixture's monthly file (a fixture of a facts file's finding has its
+    reference/facts.yaml beside it)."""
+    [data_file] = [p.name for p in folder.iterdir() if p.suffix == ".yaml"]
+    return data_file
+
+
 def _run(folder: Path, monkeypatch) -> tuple[int, str]:
     monkeypatch.chdir(folder)
-    [data_file] = [p.name for p in folder.iterdir() if p.name != "expected.txt"]
+    data_file = _data_file(folder)
     result = CliRunner().invoke(main, ["validate", "--strict", data_file])
     return result.exit_code, result.output
 
@@ -55,7 +62,7 @@ def test_kazakh_table_as_printed_fails_naming_every_bad_row(monkeypatch) -> None
 @pytest.mark.parametrize("folder", CASES, ids=[p.name for p in CASES])
 def test_validate_strict_and_build_strict_agree(folder: Path, monkeypatch, tmp_path) -> None:
     monkeypatch.chdir(folder)
-    [data_file] = [p.name for p in folder.iterdir() if p.name != "expected.txt"]
+    data_file = _data_file(folder)
     validated = CliRunner().invoke(main, ["validate", "--strict", data_file])
     built = CliRunner().invoke(main, ["build", "--strict", data_file, "--reports",
                                       str(tmp_path)])

@@ -110,5 +110,7 @@ def test_a_month_whose_ministry_is_not_known_is_not_built(tmp_path) -> None:
                                        str(tmp_path / "reports")])
     assert result.exit_code == 1
     assert "error [fact-unknown]" in result.output and "the issuing ministry" in result.output
-    assert "hearings/reference/facts.yaml" in result.output
+    # named by the file of the folder worked in, never by a path inside the package
+    assert "to reference/facts.yaml" in result.output and "hearings/reference" not in result.output
+    assert "    ministry:\n      - valid_from: 2019-02-01\n" in result.output  # what to paste
     assert not (tmp_path / "reports").exists()

@@ -4,6 +4,7 @@ repository: the monthly routine, --version, python -m, messages, a clerk's own t
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 import zipfile
@@ -90,3 +91,38 @@ def test_a_folder_s_own_template_takes_precedence(installed, tmp_path) -> None:
     assert "отмечает, по форме ведомства," in full_text(ru)
     assert "мыналарды атап өтеді" in full_text(kk)  # no own Kazakh template: the packaged one
     assert Document(io.BytesIO(ru)).tables  # still a whole report
+
+
+def test_this_month_made_ready_to_sign_with_the_folder_s_own_facts(installed, tmp_path) -> None:
+    """The month signed today, by the installed tool in an empty folder: `new` names the facts
+    nobody has entered; with them in the folder's reference/facts.yaml (and the month filled
+    in and signed), validate --strict passes and build --strict --pdf writes both reports,
+    which cite the folder's clauses and departments."""
+    from .months import month_data, write_month
+    from .test_facts import CLAUSES_286, DEPARTMENTS_2026
+
+    hearings = installed / "hearings"
+    created = _run(hearings, "new", "2026-11", cwd=tmp_path).stdout
+    assert "not known for 2026-11, to be added to reference/facts.yaml" in created
+    assert "the departments whose websites are monitored" in created
+    assert "the clauses of the Rules (№ 286 (2024))" in created
+    assert "site-packages" not in created  # the folder's file is named, never the package's
+    (tmp_path / "data" / "2026-11.yaml").unlink()
+    write_month(tmp_path / "data", month_data("2026-11", {
+        ("astana", "less-than-20-days"): 2, ("abai", "protocol-missing"): 1}))
+    refused = _run(hearings, "validate", "--strict", cwd=tmp_path, check=False)
+    assert refused.returncode == 1 and "[fact-left-out]" in refused.stdout
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "reference" / "facts.yaml").write_text(CLAUSES_286 + DEPARTMENTS_2026,
+                                                       encoding="utf-8")
+    valid = _run(hearings, "validate", "--strict", cwd=tmp_path).stdout
+    assert "reference/facts.yaml: valid" in valid
+    built = _run(hearings, "build", "--strict", "--pdf", cwd=tmp_path).stdout
+    month = tmp_path / "reports" / "2026-11"
+    for name in ("2026-11-ru.docx", "2026-11-kk.docx", "2026-11-ru.pdf", "2026-11-kk.pdf"):
+        assert f"reports/2026-11/{name}: written" in built
+    ru = full_text((month / "2026-11-ru.docx").read_bytes())
+    assert "(нарушение п. 9 Правил): г. Астана (2)." in ru
+    assert "территориальных управлений экологии и природопользования" in ru
+    pdf = _run("pdftotext", "-layout", month / "2026-11-kk.pdf", "-", cwd=tmp_path).stdout
+    assert "Қағидалардың 22-тармағын" in re.sub(r"-\s+", "-", " ".join(pdf.split()))
