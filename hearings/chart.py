@@ -56,6 +56,29 @@ def chart_data(month: Month, ref: Reference, lang: str, marker: str) -> ChartDat
                                           for group in ref.groups), tuple(missing))
 
 
+def bottom_up(space) -> bool:
+    """Whether the chart draws its first category and first series at the bottom: a
+    horizontal bar chart with its category axis in the normal direction, as the templates'
+    is, so that LibreOffice's legend (which lists a bar chart's series from the top bar down)
+    reads in the table's order, like the bars."""
+    direction = space.find(f".//{_c('barDir')}")
+    orientation = space.find(f".//{_c('catAx')}/{_c('scaling')}/{_c('orientation')}")
+    return (direction is not None and direction.get("val") == "bar"
+            and (orientation is None or orientation.get("val") == "minMax"))
+
+
+def _reversed(data: ChartData) -> ChartData:
+    return ChartData(data.labels[::-1],
+                     tuple((name, values[::-1]) for name, values in reversed(data.series)),
+                     data.not_assessed)
+
+
+def as_drawn(template: bytes, data: ChartData) -> ChartData:
+    """The data in the order the template's chart draws it (a bottom-up chart gets the last
+    region and the last group first, so that they appear in the table's order top down)."""
+    return _reversed(data) if bottom_up(etree.fromstring(template)) else data
+
+
 def _column(index: int) -> str:
     return "ABCDEFGHIJ"[index]
 
@@ -197,7 +220,8 @@ def workbook(data: ChartData, day: dt.date) -> bytes:
 
 
 def read_chart(docx: bytes) -> tuple[list[str], list[tuple[str, list[int | None]]]]:
-    """The labels and series of the document's chart, from the chart's cache, as written."""
+    """The labels and series of the document's chart, from the chart's cache, in the
+    table's order (whatever order the chart draws them in)."""
     with zipfile.ZipFile(io.BytesIO(docx)) as package:
         rels = etree.fromstring(package.read("word/_rels/document.xml.rels"))
         targets = [rel.get("Target") for rel in rels if rel.get("Type") == CHART_TYPE]
@@ -221,4 +245,8 @@ def read_chart(docx: bytes) -> tuple[list[str], list[tuple[str, list[int | None]
         for point in () if cache is None else cache.iter(_c("pt")):
             values[int(point.get("idx"))] = int(float(point.findtext(_c("v"))))
         series.append((name, values))
-    return labels or [], series
+    labels = labels or []
+    if bottom_up(space):  # as the table reads: first region and first group first
+        labels = labels[::-1]
+        series = [(name, values[::-1]) for name, values in reversed(series)]
+    return labels, series

@@ -305,6 +305,23 @@ def check_ready_to_sign(context: Context) -> Iterator[Finding]:
         yield context.finding("month-untouched", ("regions",), key=True)
 
 
+def check_document_date(context: Context) -> Iterator[Finding]:
+    """The document's date, when given, is a day, and not before its month is over."""
+    date, period = context.data.get("date"), context.period
+    if not (isinstance(date, str) and _DAY.match(date)) or period is None:
+        return
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        yield context.finding("invalid-value", ("date",), expected=_("a date written "
+                                                                      "YYYY-MM-DD"),
+                              found=repr(date))
+        return
+    if day < period.last_day:
+        yield context.finding("document-date-too-early", ("date",), found=date,
+                              params={"end": str(period.last_day)})
+
+
 def _register(context: Context) -> list[tuple[int, dict]]:
     evidence = context.data.get("evidence")
     if not isinstance(evidence, list):
@@ -380,4 +397,4 @@ def check_evidence_counts(context: Context) -> Iterator[Finding]:
 CHECKS = (check_file_name, check_period_not_future, check_region_set, check_row_totals,
           check_summary, check_bounds, check_scripts, check_evidence_entries,
           check_evidence_counts, check_observations, check_facts, check_numerals,
-          check_invisible, check_ready_to_sign)
+          check_invisible, check_ready_to_sign, check_document_date)

@@ -39,7 +39,7 @@ def compare_text(before: Month, after: Month) -> str:
             a = old.counts[index] if old else None
             b = new.counts[index] if new else None
             if a != b:
-                lines.append(f"    {category.header[lang]}: {_change(a, b)}")
+                lines.append(f"    {category.label[lang]}: {_change(a, b)}")
     totals_before, totals_after = before.totals, after.totals
     total = _("total")
     lines.append(f"{total:<32}"
@@ -49,6 +49,6 @@ def compare_text(before: Month, after: Month) -> str:
     lines.append("")
     lines.append(_("violations by category"))
     for index, category in enumerate(after.categories):
-        lines.append(f"    {category.header[lang]:<48}"
+        lines.append(f"    {category.label[lang]:<48}"
                      f"{_change(totals_before.counts[index], totals_after.counts[index]):>18}")
     return "\n".join(lines)

@@ -31,9 +31,11 @@ def _names_language() -> str:
 
 
 def category_name(reference: Reference, code: object) -> str | None:
-    """A category's column header in the message language, or None for an unknown code."""
+    """A category's name where it stands alone (not the column header "Отсутствует", which
+    says something only under its group), in the message language; None for an unknown
+    code."""
     category = reference.category(code) if isinstance(code, str) else None
-    return category.header[_names_language()] if category else None
+    return category.label[_names_language()] if category else None
 
 
 def path_names(reference: Reference, path: tuple, period: Period | None) -> dict:

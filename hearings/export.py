@@ -60,9 +60,9 @@ def _fields(ref: Reference) -> dict[str, list[dict]]:
             {"name": "category", "type": "string", "title": "Violation category",
              "constraints": {"required": True,
                              "enum": [category.code for category in ref.categories]}},
-            {"name": "category_ru", "title": "Category, as the Russian report heads it",
+            {"name": "category_ru", "title": "Category, named in Russian",
              **_NAMES},
-            {"name": "category_kk", "title": "Category, as the Kazakh report heads it",
+            {"name": "category_kk", "title": "Category, named in Kazakh",
              **_NAMES},
             *measure],
         "placed": [
@@ -86,8 +86,8 @@ def _rows(month: Month, ref: Reference) -> dict[str, list[list]]:
         where = [str(month.period), row.region.code, row.region.kato,
                  names["ru"]["official"], names["kk"]["official"]]
         for category, count in zip(month.categories, row.counts, strict=True):
-            violations.append([*where, category.group, category.code, category.header["ru"],
-                               category.header["kk"], *_measure(count)])
+            violations.append([*where, category.group, category.code, category.label["ru"],
+                               category.label["kk"], *_measure(count)])
         for document, count in (("announcements", row.announcements),
                                 ("protocols", row.protocols)):
             placed.append([*where, document, *_measure(count)])

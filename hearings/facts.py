@@ -268,8 +268,8 @@ def snippet(gap: Gap, month: MonthFacts, ref) -> str:
     if gap.key == "clauses":
         lines = [head, "clauses:", f"  - edition: {gap.edition.code}", f"    {source}"]
         for category in gap.categories:
-            lines += [f"    {category.code}:  # {category.header['ru']} / "
-                      f"{category.header['kk']}",
+            lines += [f"    {category.code}:  # {category.label['ru']} / "
+                      f"{category.label['kk']}",
                       "      ru: нарушение п. ... Правил",
                       "      kk: Қағидалардың ...-тармағын бұзу"]
         lines.append("    # " + _("or `none` for a category the report cites no clause for"))

@@ -81,6 +81,9 @@ KINDS: dict[str, Kind] = {
         "{found} is not a well-formed web address (http or https)")),
     "evidence-date-outside-month": Kind(ERROR, N_(
         "{found} is not a day of the report's month {period}")),
+    "document-date-too-early": Kind(ERROR, N_(
+        "the document is dated {found}, before its month ends on {end}: is the date "
+        "mistyped?")),
     "observation-without-findings": Kind(ERROR, N_(
         "this observation belongs to a category without findings this month; its paragraph is "
         "not printed, so the text would follow another category's: remove `category:` or the "

@@ -8,7 +8,6 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from .chart import chart_data
 from .facts import MonthFacts
 from .model import Month, Row
 from .reference import Reference
@@ -147,14 +146,31 @@ def appendix(month: Month, reference: Reference, lang: str, words: dict) -> dict
     }
 
 
+# A chart compares regions: with findings in fewer than two, it would draw one bar (or none)
+# beside empty rows, which the table and the narrative say better.
+CHART_REGIONS = 2
+
+
+def chart_shown(month: Month) -> bool:
+    return sum(1 for row in month.rows if any(row.counts)) >= CHART_REGIONS
+
+
 def chart_words(month: Month, reference: Reference, lang: str, words: dict,
                 phrase: dict) -> dict:
-    """The chart's caption, and the note naming the regions drawn without a bar."""
-    data = chart_data(month, reference, lang, words["chart"]["marker"])
-    return {"shown": month.totals.total > 0,  # no chart of nothing: a month without findings
+    """The chart's caption, and the note saying, group by group, which regions are drawn
+    without a bar because that group was not assessed there."""
+    marker = words["chart"]["marker"]
+    sentences = []
+    for group in reference.groups:
+        columns = month.group_columns(group.code)
+        regions = [row.region.name(month.period).forms[lang]["table"] for row in month.rows
+                   if all(row.counts[i] is None for i in columns)]
+        if regions:
+            sentences.append(_sentence(words["chart"]["note"].format(
+                group=group.title[lang], regions=", ".join(regions))))
+    return {"shown": chart_shown(month),
             "caption": words["chart"]["caption"].format(**phrase),
-            "note": _sentence(words["chart"]["note"].format(
-                regions=", ".join(data.not_assessed))) if data.not_assessed else ""}
+            "note": f"{marker} {' '.join(sentences)}" if sentences else ""}
 
 
 def document_context(month: Month, reference: Reference, facts: MonthFacts, settings: dict,
@@ -179,6 +195,8 @@ def document_context(month: Month, reference: Reference, facts: MonthFacts, sett
             "protocols_word": counted(totals.protocols, forms["protocols"], lang),
             "violations": number(totals.total, words),
             "any": totals.total > 0,
+            "single": totals.total == 1 and words["single"].format(
+                by=next(g.by[lang] for g, count in groups if count)),
             "groups": [{"count": number(count, words), "found": count > 0, "by": g.by[lang]}
                        for g, count in groups],
         },
@@ -189,6 +207,7 @@ def document_context(month: Month, reference: Reference, facts: MonthFacts, sett
         "closing": [_sentence(paragraph[lang]) for paragraph in month.closing],
         "signatory": month.signatory and {key: month.signatory[key][lang]
                                            for key in ("position", "name")},
+        "date": month.date and format_date(month.date, "dd.MM.yyyy", locale=lang),
         "executor": month.executor and words["executor"].format(
             name=month.executor["name"][lang], phone=month.executor["phone"]),
     }

@@ -61,6 +61,7 @@ class Month:
     signatory: dict | None
     executor: dict | None
     evidence: tuple[Evidence, ...] | None = None  # None: the file keeps no register
+    date: dt.date | None = None  # the document's date, when the file gives it
 
     @property
     def totals(self) -> Row:
@@ -109,6 +110,7 @@ def month_from(data: dict, reference: Reference) -> Month:
         closing=tuple(data["closing"]),
         signatory=data.get("signatory"),
         executor=data.get("executor"),
+        date=dt.date.fromisoformat(data["date"]) if "date" in data else None,
         evidence=None if "evidence" not in data else tuple(
             Evidence(reference.region(e["region"]), reference.category(e["category"]),
                      e["url"], dt.date.fromisoformat(e["seen"]), e["project"],

@@ -60,13 +60,17 @@ closing: []
 #     - region: kostanay
 #       category: less-than-20-days
 #       url: https://...
-#       seen: 2020-09-14
+#       seen: {period}-14
 #       project: ...
 """
 
 
 # Texts on lines of their own: in {ru: ..., kk: ...} a comma would end the text.
 PEOPLE = """
+# Optional: the document's date, printed under the signature (without it, the registration
+# of the signed document gives it its date):
+# date: YYYY-MM-DD
+#
 # Before the reports are signed, name who signs and who prepared them (texts on lines of
 # their own, or in quotes: in {ru: ..., kk: ...} a comma would cut a text short):
 # signatory:
@@ -115,7 +119,7 @@ def month_text(period: Period, people: dict, schema: str, path: Path) -> str:
                      "    announcements: 0\n    protocols: 0\n    violations:\n"
                      + "".join(f"      {c.code}: 0\n" for c in ref.categories)
                      + "    total: 0\n\n")
-    text = "".join(lines).rstrip("\n") + "\n" + TEXTS
+    text = "".join(lines).rstrip("\n") + "\n" + TEXTS.replace("{period}", str(period))
     if people:
         text += ("\n# Who signs, and who prepared the report (carried over from the previous "
                  "month).\n")

@@ -21,9 +21,10 @@ def figure(text: str) -> int | None:
     return int(digits) if digits.isdigit() else None
 
 
-def full_text(data: bytes) -> str:
+def full_text(data: bytes, no_break: bool = False) -> str:
     """The document's text in reading order: a line per paragraph, a line per table row
-    with its cells separated by " | " (a merged cell once)."""
+    with its cells separated by " | " (a merged cell once); the no-break spaces of the
+    typesetting read as spaces, as a reader reads them, unless `no_break`."""
     document = Document(io.BytesIO(data))
     lines = []
     for block in document.element.body.iterchildren():
@@ -37,7 +38,8 @@ def full_text(data: bytes) -> str:
                     if not cells or cell._tc is not cells[-1]._tc:
                         cells.append(cell)
                 lines.append(" | ".join(c.text.replace("\n", " / ") for c in cells))
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    return text if no_break else text.replace("\u00a0", " ")
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -104,6 +106,8 @@ def read_table(data: bytes | _Written) -> list[list[int | None]]:
 
 
 SUMMARY_STYLES = ("Summary Item", "Summary Total")
+# A single finding said in one sentence, in words: "Выявлено одно нарушение – по объявлениям."
+SUMMARY_ONE_STYLE = "Summary Total One"
 # A style's start tag and its name, its first child as written (a style written otherwise is
 # not found, and the check fails rather than passes).
 _STYLE = re.compile(rb'<w:style\b([^>]*)>\s*<w:name w:val="([^"]*)"')
@@ -114,22 +118,27 @@ SUMMARY_NONE_STYLES = ("Summary Item None", "Summary Total None")
 
 def read_summary(data: bytes | _Written) -> list[int | None]:
     """The figures the summary states, in order: announcements, protocols, violations, then
-    by group (only when there are violations): the first figure of each paragraph in a
-    summary style of the template, 0 for a paragraph in a "none" style."""
+    by group (only when there are several): the first figure of each paragraph in a summary
+    style of the template, 0 for a paragraph in a "none" style, 1 for the one sentence of a
+    single finding."""
     written = _written(data)
     styles = {}
     for attributes, name in _STYLE.findall(written.styles):
         name = name.decode()
-        if name in SUMMARY_STYLES + SUMMARY_NONE_STYLES:
-            styles[_STYLE_ID.search(attributes).group(1).decode()] = name in SUMMARY_NONE_STYLES
+        if name in (*SUMMARY_STYLES, *SUMMARY_NONE_STYLES, SUMMARY_ONE_STYLE):
+            styles[_STYLE_ID.search(attributes).group(1).decode()] = (
+                "none" if name in SUMMARY_NONE_STYLES else "one" if name == SUMMARY_ONE_STYLE
+                else "figure")
     figures = []
     for paragraph in written.body.findall(f"{W}p"):
         style = paragraph.find(f"{W}pPr/{W}pStyle")
         style = style.get(f"{W}val") if style is not None else None
         if style in styles:
             match = _NUMBER.search(_text(paragraph))
-            if styles[style]:
+            if styles[style] == "none":
                 figures.append(None if match else 0)
+            elif styles[style] == "one":
+                figures.append(None if match else 1)
             else:
                 figures.append(figure(match.group()) if match else None)
     return figures
@@ -153,7 +162,8 @@ def table_regions(data: bytes | _Written) -> list[str]:
     """The region names of the report's table, in its order."""
     body = _written(data).body
     table = max(body.findall(f"{W}tbl"), key=lambda t: len(t.findall(f"{W}tblGrid/{W}gridCol")))
-    return [_grid(row, None)[1] for row in table.findall(f"{W}tr")[3:-1]]
+    # as the chart names them: the no-break spaces of the typesetting are spaces to it
+    return [_grid(row, None)[1].replace("\u00a0", " ") for row in table.findall(f"{W}tr")[3:-1]]
 
 
 def _check_chart(lang: str, data: bytes, table: list, group_columns: list[list[int]],
@@ -188,7 +198,7 @@ def check_parity(documents: dict[str, bytes], group_columns: list[list[int]]) ->
     for lang, table in tables.items():
         totals = table[-1]
         expected = [totals[0], totals[1], totals[-1]]
-        if totals[-1]:  # the groups are listed only when there are violations
+        if totals[-1] > 1:  # the groups are listed for several violations
             expected += [sum(totals[2 + i] or 0 for i in group) for group in group_columns]
         stated = read_summary(documents[lang])
         if stated != expected:

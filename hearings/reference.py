@@ -109,6 +109,7 @@ class Category:
     group: str
     bounded_by: str | None
     header: dict[str, str]
+    label: dict[str, str]                 # the category where it stands alone
     name: dict[str, str]                  # a noun phrase of its own
     sentence: dict[str, dict[str, str]]   # language -> one / many / many_sites
     consequence: dict[str, str] | None
@@ -189,6 +190,7 @@ def reference() -> Reference:
         categories = tuple(
             Category(code=entry["code"], group=entry["group"],
                      bounded_by=entry.get("bounded_by"), header=entry["header"],
+                     label={**entry["label"], "en": entry["header"]["en"]},
                      name=entry["name"], sentence=entry["sentence"],
                      consequence=entry.get("consequence"))
             for entry in categories_file["categories"])

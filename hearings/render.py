@@ -9,6 +9,7 @@ import signal
 import threading
 import zipfile
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -21,7 +22,7 @@ from jinja2.sandbox import SecurityError
 from markupsafe import Markup
 
 from . import sandbox
-from .chart import CHART_TYPE, PACKAGE_TYPE, ChartData, chart_xml, workbook
+from .chart import CHART_TYPE, PACKAGE_TYPE, ChartData, as_drawn, chart_xml, workbook
 from .exceptions import RenderError
 from .files import TEMPLATE_LIMIT, UnreadableFile, read_limited
 from .i18n import _
@@ -105,6 +106,22 @@ def _apply_settings(document, settings: dict, lang: str) -> None:
     styles["Normal"].paragraph_format.first_line_indent = Mm(font["first_line_indent_mm"])
     if "Executor" in [s.name for s in styles]:
         styles["Executor"].font.size = Pt(font["executor_pt"])
+
+
+@cache
+def _no_break(patterns: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+
+
+def _typeset(document, patterns: list[str]) -> None:
+    """A no-break space wherever document.yaml says a line must not break (between "г." and
+    the city, a number and its noun, ...), in every text of the body."""
+    if not patterns:
+        return
+    space = _no_break(tuple(patterns))
+    for text in document.element.body.iter(qn("w:t")):
+        if text.text and " " in text.text:
+            text.text = space.sub("\u00a0", text.text)
 
 
 def _set_properties(document, title: str, author: str, lang: str, day: dt.date) -> None:
@@ -228,10 +245,11 @@ def _fill_chart(document, chart: ChartData, day: dt.date) -> None:
         if relationship.reltype != CHART_TYPE:
             continue
         part = relationship.target_part
-        part._blob = chart_xml(part.blob, chart)
+        drawn = as_drawn(part.blob, chart)
+        part._blob = chart_xml(part.blob, drawn)
         for inner in part.rels.values():
             if inner.reltype == PACKAGE_TYPE:
-                inner.target_part._blob = workbook(chart, day)
+                inner.target_part._blob = workbook(drawn, day)
 
 
 def render(context: dict, table: Markup, settings: dict, lang: str, day: dt.date,
@@ -266,6 +284,7 @@ def render(context: dict, table: Markup, settings: dict, lang: str, day: dt.date
     except Exception as err:  # a damaged package: python-docx, lxml and docxtpl fail in many ways
         raise RenderError(_("{template} is not a usable report template ({reason})").format(
             template=template, reason=f"{type(err).__name__}: {err}"[:300])) from err
+    _typeset(document, settings.get("no_break", []))
     if chart is not None:
         _fill_chart(document, chart, day)
     _set_properties(document, context["title"], context["ministry"] or "", lang, day)

@@ -37,7 +37,7 @@ def monthly_schema(reference: Reference) -> dict:
     category_properties = {
         category.code: {
             "$ref": "#/$defs/count",
-            "description": " / ".join(category.header[lang] for lang in LANGUAGES),
+            "description": " / ".join(category.label[lang] for lang in LANGUAGES),
         }
         for category in reference.categories
     }
@@ -136,6 +136,14 @@ def monthly_schema(reference: Reference) -> dict:
                     },
                 },
             },
+            "date": {
+                "title": N_("a date written YYYY-MM-DD"),
+                "description": N_("The document's date, optional: printed under the signature "
+                                  "block when given (the registration of a signed document "
+                                  "gives it its date and number otherwise). Not before the "
+                                  "month's last day."),
+                "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            },
             "signatory": {
                 "description": N_("Who signs the report; without it the reports have no signature "
                                   "block and `build` warns."),
@@ -225,7 +233,7 @@ def editor_schema(reference: Reference) -> dict:
     schema = monthly_schema(reference)
     annotate(schema, translations("ru").gettext, translations("kk").gettext)
     names = {region.code: _region_names(region) for region in reference.regions}
-    headers = {c.code: " / ".join(c.header[lang] for lang in LANGUAGES)
+    headers = {c.code: " / ".join(c.label[lang] for lang in LANGUAGES)
                for c in reference.categories}
     for code, row in schema["properties"]["regions"]["properties"].items():
         row["description"] = names[code]

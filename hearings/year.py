@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.dates import format_date, get_month_names
+from babel.dates import get_month_names
 
 from .chart import ChartData
 from .exceptions import HearingsError, ParityError
@@ -113,11 +113,11 @@ def aggregate(span: Span, months: list[Month], ref: Reference) -> Aggregate:
         tuple(region_total(month, region.code) for month in months) for region in regions))
 
 
-def _phrases(span: Span, lang: str, words: dict) -> dict:
-    """The period as the sentences need it: "за 2021 год", "за 3-й квартал 2021 года";
-    "2021 жылғы", "2021 жылғы ІІІ тоқсандағы" (babel's quarter names)."""
+def _phrases(span: Span, lang: str, words: dict, quarters: list[str]) -> dict:
+    """The period as the sentences need it: "за 2021 год", "за III квартал 2021 года";
+    "2021 жылғы", "2021 жылғы III тоқсандағы"."""
     key = "year" if span.quarter is None else "quarter"
-    quarter = format_date(span.periods[-1].last_day, "QQQQ", locale=lang)
+    quarter = quarters[span.quarter - 1] if span.quarter else None
     phrase = {"year": span.year, "quarter": quarter}
     period = words["period"][key].format(**phrase)
     return {"period": period,
@@ -140,11 +140,16 @@ def _counted(count: int, forms: dict, lang: str, words: dict) -> str:
     return f"{number(count, words)} {counted(count, forms, lang)}"
 
 
+def _top(ranked: list[tuple[int, int]], most: int) -> list[tuple[int, int]]:
+    """The first `most` of the ranked, when they are a choice among more; else none."""
+    return ranked[:most] if len(ranked) > most else []
+
+
 def document_words(data: Aggregate, ref: Reference, lang: str, words: dict,
-                   left_out: list, month_facts) -> dict:
+                   left_out: list, month_facts, settings: dict) -> dict:
     """Everything the year template needs, as text."""
-    year_words = words["year"]
-    phrases = _phrases(data.span, lang, year_words)
+    year_words, layout = words["year"], settings["year"]
+    phrases = _phrases(data.span, lang, year_words, layout["quarters"])
     months = data.months
     names = _month_names([m.period for m in months], lang)
     totals = [m.totals for m in months]
@@ -160,8 +165,9 @@ def document_words(data: Aggregate, ref: Reference, lang: str, words: dict,
         by_group = [(g, _sum(m.group_total(g.code) for m in months)) for g in ref.groups]
         summary.append(year_words["violations"].format(
             violations=_counted(violations, forms["violations"], lang, words),
-            groups="; ".join(year_words["group"].format(count=number(n, words), by=g.by[lang])
-                             for g, n in by_group)))
+            groups=year_words["group_separator"].join(
+                year_words["group"].format(count=number(n, words), by=g.by[lang])
+                for g, n in by_group)))
     else:
         summary.append(year_words["none"].format(period=phrases["period"]))
     listed = ", ".join(names)
@@ -171,23 +177,38 @@ def document_words(data: Aggregate, ref: Reference, lang: str, words: dict,
     else:
         summary.append(year_words["covers"].format(months=listed))
     narrative = []
-    ranked = sorted(((total, index) for index, total in enumerate(data.month_totals()) if total),
-                    key=lambda item: (-item[0], item[1]))[:3]
-    if ranked:
+    most = layout["top"]
+    months_ranked = sorted(((total, index) for index, total in enumerate(data.month_totals())
+                            if total), key=lambda item: (-item[0], item[1]))
+    top_months = _top(months_ranked, most["months"]["year" if data.span.quarter is None
+                                                   else "quarter"])
+    if len(top_months) == 1:
+        [(total, index)] = top_months
+        narrative.append(year_words["top_month"].format(month=names[index],
+                                                        count=number(total, words)))
+    elif top_months:
         narrative.append(year_words["top_months"].format(months=", ".join(
-            f"{names[index]} ({number(total, words)})" for total, index in ranked)))
-        regions = sorted(((_sum(cells), index) for index, cells in enumerate(data.cells)
-                          if _sum(cells)), key=lambda item: (-item[0], item[1]))[:3]
+            f"{names[index]} ({number(total, words)})" for total, index in top_months)))
+    regions_ranked = sorted(((_sum(cells), index) for index, cells in enumerate(data.cells)
+                             if _sum(cells)), key=lambda item: (-item[0], item[1]))
+    top_regions = _top(regions_ranked, most["regions"])
+    forms = [data.regions[index].name(_last_named(data, index)).forms[lang]
+             for _total, index in top_regions]
+    if len(top_regions) == 1:
+        narrative.append(year_words["top_region"].format(
+            region=forms[0]["locative"], count=number(top_regions[0][0], words)))
+    elif top_regions:
         narrative.append(year_words["top_regions"].format(regions=", ".join(
-            f"{data.regions[index].name(_last_named(data, index)).forms[lang]['list']} "
-            f"({number(total, words)})" for total, index in regions)))
-    if any(cell is NOT_APPLICABLE for cells in data.cells for cell in cells):
-        narrative.append(year_words["not_applicable_note"])
+            f"{form['list']} ({number(total, words)})"
+            for form, (total, _index) in zip(forms, top_regions, strict=True))))
+    applies = any(cell is NOT_APPLICABLE for cells in data.cells for cell in cells)
     last = months[-1]
     return {
         "title": year_words["title"].format(**phrases),
         "summary": summary,
         "table_title": year_words["table_title"].format(**phrases),
+        # the key of "×", under the table that uses it
+        "table_note": year_words["not_applicable_note"] if applies else "",
         "categories_title": year_words["categories_title"].format(**phrases),
         "narrative": narrative,
         "chart": {"shown": violations > 0,
@@ -209,9 +230,9 @@ def _last_named(data: Aggregate, index: int) -> Period:
                 if cell is not NOT_APPLICABLE), key=lambda p: (p.year, p.month))
 
 
-def table_spec(data: Aggregate, lang: str, words: dict) -> dict:
+def table_spec(data: Aggregate, lang: str, words: dict, quarters: list[str]) -> dict:
     year_words = words["year"]
-    phrases = _phrases(data.span, lang, year_words)
+    phrases = _phrases(data.span, lang, year_words, quarters)
     return {
         "labels": words["table"],
         "months": _month_names([m.period for m in data.months], lang, "abbreviated"),
@@ -288,10 +309,11 @@ def build_year(span: Span, data_dir: Path, reports_dir: Path, *, partial: bool =
     documents = {}
     for lang in LANGUAGES:
         words = settings["languages"][lang]
-        context = document_words(data, ref, lang, words, left_out, month_facts)
+        context = document_words(data, ref, lang, words, left_out, month_facts, settings)
         context["categories_table"] = categories_table(
             categories_spec(data, ref, lang, words), settings)
-        documents[lang] = render(context, year_table(table_spec(data, lang, words), settings),
+        table = year_table(table_spec(data, lang, words, settings["year"]["quarters"]), settings)
+        documents[lang] = render(context, table,
                                  settings, lang, day, workspace.template(lang, "year"),
                                  chart_of_months(data, ref, lang))
     check_year_parity(documents, data)

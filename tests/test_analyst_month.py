@@ -85,7 +85,7 @@ def test_a_month_from_new_to_signed_documents(tmp_path, monkeypatch) -> None:
     for data, label, region in ((ru, "Итого за сентябрь 2020 года", "Костанайская"),
                                 (kk, "2020 жылғы қыркүйек бойынша барлығы", "Қостанай")):
         tables = Document(io.BytesIO(data)).tables
-        rows = [[c.text for c in row.cells] for row in tables[0].rows]
+        rows = [[c.text.replace("\u00a0", " ") for c in row.cells] for row in tables[0].rows]
         assert rows[-1][1:] == [label, "5", "0", "1", "0", "0", "0", "0", "0", "0", "0", "1"]
         assert rows[3 + 10][1:4] == [region, "5", "0"]
         assert len(tables[-1].rows) == 2  # the appendix: header and the one entry

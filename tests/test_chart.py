@@ -48,9 +48,11 @@ def test_the_workbook_behind_the_chart_holds_the_same_figures(august, lang) -> N
         sheet = load_workbook(io.BytesIO(package.read(
             "word/embeddings/Microsoft_Excel_Worksheet1.xlsx")))["Sheet1"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == (None, *(name for name, _ in series))
-    assert [row[0] for row in rows[1:]] == labels
-    for column, (_, values) in enumerate(series, start=1):
+    # as the chart draws them, bottom up: the last region and the last group first
+    drawn = [(name, values[::-1]) for name, values in reversed(series)]
+    assert rows[0] == (None, *(name for name, _ in drawn))
+    assert [row[0] for row in rows[1:]] == labels[::-1]
+    for column, (_, values) in enumerate(drawn, start=1):
         assert [row[column] for row in rows[1:]] == values
 
 
@@ -58,6 +60,9 @@ def test_the_chart_keeps_the_template_look_and_takes_the_month_data(august) -> N
     with zipfile.ZipFile(io.BytesIO(august["ru"])) as package:
         chart = package.read("word/charts/chart1.xml").decode()
     assert 'typeface="Times New Roman"' in chart and '<c:barDir val="bar"/>' in chart
+    # drawn bottom up, so that LibreOffice's legend reads in the table's order, like the bars
+    assert '<c:orientation val="minMax"/>' in chart
+    assert chart.index("<c:v>Протоколы</c:v>") < chart.index("<c:v>Объявления</c:v>")
     assert re.search(r"<c:f>Sheet1!\$B\$2:\$B\$18</c:f>", chart)  # 17 regions from row 2
 
 
@@ -75,7 +80,8 @@ def test_a_chart_that_disagrees_with_its_table_stops_the_build(august) -> None:
 
 
 def test_twenty_regions_and_the_note_of_a_month_without_gaps(tmp_path) -> None:
-    write_month(tmp_path / "data", month_data("2022-10", {("ulytau", "backdated"): 2}))
+    write_month(tmp_path / "data", month_data("2022-10", {("ulytau", "backdated"): 2,
+                                                          ("astana", "backdated"): 1}))
     build(tmp_path / "data" / "2022-10.yaml", tmp_path / "reports")
     docx = (tmp_path / "reports" / "2022-10" / "2022-10-kk.docx").read_bytes()
     labels, series = read_chart(docx)
@@ -83,14 +89,16 @@ def test_twenty_regions_and_the_note_of_a_month_without_gaps(tmp_path) -> None:
     assert series[0][1][labels.index("Ұлытау")] == 2
     assert not any(label.endswith("*") for label in labels)
     text = full_text(docx)
-    assert "Сурет. 2022 жылғы қазан айындағы аймақтар бойынша бұзушылықтар" in text
+    assert "Сурет. 2022 жылғы қазан айындағы өңірлер бойынша бұзушылықтар" in text
     assert "Бағаланбады" not in text  # no note without a gap
 
 
 def test_a_month_without_violations_has_no_chart_and_counts_step_whole(tmp_path) -> None:
     write_month(tmp_path / "data", month_data("2020-09"))
-    write_month(tmp_path / "data", month_data("2021-02", {("zhambyl", "backdated"): 1}))
-    write_month(tmp_path / "data", month_data("2022-10", {("abai", "protocol-missing"): 45}))
+    write_month(tmp_path / "data", month_data("2021-02", {("zhambyl", "backdated"): 1,
+                                                          ("akmola", "backdated"): 1}))
+    write_month(tmp_path / "data", month_data("2022-10", {("abai", "protocol-missing"): 45,
+                                                          ("astana", "protocol-missing"): 1}))
     for period in ("2020-09", "2021-02", "2022-10"):
         build(tmp_path / "data" / f"{period}.yaml", tmp_path / "reports")
     none = (tmp_path / "reports" / "2020-09" / "2020-09-ru.docx").read_bytes()

@@ -166,7 +166,7 @@ def test_completion_in_a_region_row_offers_the_category_codes(server) -> None:
     assert {"less-than-20-days", "protocol-missing", "rubric-mismatch"} <= labels, labels
     missing = next(item for item in items if item["label"] == "protocol-missing")
     documentation = json.dumps(missing.get("documentation", ""), ensure_ascii=False)
-    assert "Отсутствует / Хаттамалар жоқ" in documentation
+    assert "Отсутствует протокол / Хаттама жоқ" in documentation
 
 
 def test_hover_on_a_region_code_shows_its_names(server) -> None:

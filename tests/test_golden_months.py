@@ -57,7 +57,8 @@ def built(tmp_path_factory) -> dict[str, dict[str, str]]:
             os.chdir(before)
         assert result.exit_code == 0, result.output
         texts[period] = {lang: full_text((workspace / "reports" / period
-                                          / f"{period}-{lang}.docx").read_bytes())
+                                          / f"{period}-{lang}.docx").read_bytes(),
+                                         no_break=True)
                          for lang in ("ru", "kk")}
     return texts
 

@@ -47,3 +47,60 @@ def test_the_table_and_its_totals_stay_on_page_one(tmp_path, regions) -> None:
         text = _page_one(tmp_path / "reports" / month / f"{month}-{lang}.pdf")
         assert label in text, f"{regions} regions, {lang}: the totals row is not on page 1"
         assert ("За " in text and "года выявлено" in text) if lang == "ru" else "анықталды" in text
+
+
+# --- the signature block: whole, and on the page of the text before it ---
+
+SIGNATURE = {"ru": ("Директор Департамента экологического мониторинга", "А. Б. Тестов"),
+             "kk": ("Экологиялық мониторинг департаментінің директоры", "А. Б. Тестов")}
+FILLER = {"ru": "Предложение заключения, которое продолжает текст до конца страницы",
+          "kk": "Қорытындының мәтінді беттің соңына дейін жалғастыратын сөйлемі"}
+
+
+def _pages(pdf) -> list[str]:
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return [" ".join(page.replace("\u00a0", " ").split()) for page in text.split("\f")[:-1]]
+
+
+def _closing(paragraphs: int, last: str) -> list[dict]:
+    texts = [{lang: f"{FILLER[lang]} {index}; " * 6 + f"{FILLER[lang]} {index}."
+              for lang in ("ru", "kk")} for index in range(paragraphs)]
+    return [*texts, {"ru": last, "kk": last}]
+
+
+CASES = {
+    "a month without violations": ("2020-09", {}),
+    "a single finding": ("2021-02", {("akmola", "backdated"): 1}),
+    "20 regions, findings in every category": ("2022-06", {
+        (region, category): 1 + (index + offset) % 3
+        for index, region in enumerate(("astana", "almaty-city", "akmola", "aktobe", "abai",
+                                        "zhetisu", "ulytau", "shymkent", "kostanay"))
+        for offset, category in enumerate(("less-than-20-days", "posted-after-survey-start",
+                                           "survey-period-missing", "backdated",
+                                           "rubric-mismatch", "protocol-without-announcement",
+                                           "placement-date-missing", "protocol-missing"))}),
+}
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice or pdftotext not installed")
+@pytest.mark.parametrize("case", CASES)
+def test_the_signature_block_stays_whole_with_the_text_before_it(tmp_path, case) -> None:
+    """For closings of 0 to 5 long paragraphs, the block falls at every place of its page,
+    the foot of a page included: the position, the name and the closing's last sentence are
+    always on one page."""
+    period, findings = CASES[case]
+    for paragraphs in range(6):
+        folder = tmp_path / str(paragraphs)
+        data = month_data(period, findings)
+        data["closing"] = _closing(paragraphs, f"Последнее предложение {paragraphs}.")
+        write_month(folder / "data", data)
+        build(folder / "data" / f"{period}.yaml", folder / "reports", pdf=True,
+              workspace=Workspace(folder))
+        for lang, (position, name) in SIGNATURE.items():
+            pages = _pages(folder / "reports" / period / f"{period}-{lang}.pdf")
+            [page] = [page for page in pages if name in page]
+            assert position in page, (case, paragraphs, lang, "the block split")
+            assert f"Последнее предложение {paragraphs}." in page, (
+                case, paragraphs, lang, "the block alone on its page")
