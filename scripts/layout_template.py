@@ -23,26 +23,7 @@ from pathlib import Path
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def _text(element) -> str:
-    return "".join(t.text or "" for t in element.iter(f"{W}t"))
-
-
-def _paragraph(model, text: str):
-    """A paragraph like `model` (its properties), holding one run of text."""
-    paragraph = copy.deepcopy(model)
-    for child in list(paragraph):
-        if child.tag != f"{W}pPr":
-            paragraph.remove(child)
-    run = paragraph.makeelement(f"{W}r", {})
-    text_element = run.makeelement(f"{W}t", {})
-    text_element.text = text
-    run.append(text_element)
-    paragraph.append(run)
-    return paragraph
+from year_template import W, _paragraph, _text  # run from scripts/, beside it
 
 
 def _properties(paragraph):
