@@ -79,11 +79,41 @@ def check_file_name(context: Context) -> Iterator[Finding]:
         yield context.finding("period-mismatch", ("period",), expected=name, found=period)
 
 
+# The years a report's month can be in: the Republic's (from 1991; the facts of a year before
+# the ministry's are refused as unknown), and not so far ahead that it can only be a typing
+# slip (a document's parts carry the month's date, which a DOCX, a zip, cannot after 2107).
+YEARS = (1991, 2099)
+
+
 def check_period_not_future(context: Context) -> Iterator[Finding]:
-    """A month after the current one has no findings yet: its file is a mistyped period."""
+    """A month after the current one has no findings yet: its file is a mistyped period; one
+    outside the years of reports is an error."""
     period, today = context.period, dt.date.today()
-    if period is not None and period.first_day > today:
+    if period is None:
+        return
+    if not YEARS[0] <= period.year <= YEARS[1]:
+        yield context.finding("period-out-of-range", ("period",), found=str(period),
+                              params={"first": YEARS[0], "last": YEARS[1]})
+    elif period.first_day > today:
         yield context.finding("period-in-future", ("period",), found=str(period))
+
+
+_SENTENCE_ENDS = (".", "!", "?", "»", ")", "…", '"')
+_FREE_TEXTS = ("observations", "closing")
+
+
+def check_texts_ended(context: Context) -> Iterator[Finding]:
+    """A free text that does not end as a sentence does was most likely cut short (a file
+    cut at 85 % of its length is still valid YAML, its closing text ending mid-word)."""
+    for key in _FREE_TEXTS:
+        items = context.data.get(key)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            for lang in ("ru", "kk"):
+                text = item.get(lang) if isinstance(item, dict) else None
+                if isinstance(text, str) and text.strip() and \
+                        not text.rstrip().endswith(_SENTENCE_ENDS):
+                    yield context.finding("text-unfinished", (key, index, lang),
+                                          found=text.rstrip()[-30:])
 
 
 def check_region_set(context: Context) -> Iterator[Finding]:
@@ -290,6 +320,42 @@ def check_invisible(context: Context) -> Iterator[Finding]:
                             "name": unicodedata.name(character, "")})
 
 
+_NO_NAME = {"Cc": N_("a control character"), "Co": N_("a private-use character"),
+            "Cs": N_("half of a surrogate pair"), "Cn": N_("an unassigned code point")}
+
+
+@cache
+def _printable() -> tuple[tuple[int, int], ...]:
+    """The code point ranges the reports' font draws (reference/characters.yaml)."""
+    from .reference import read_reference
+
+    return tuple((int(str(start), 0), int(str(end), 0))
+                 for start, end in read_reference("characters.yaml")["ranges"])
+
+
+@cache
+def _can_print(character: str) -> bool:
+    point = ord(character)
+    return character in "\n\t" or any(start <= point <= end for start, end in _printable())
+
+
+def check_printable(context: Context) -> Iterator[Finding]:
+    """A character the reports' font has no glyph for (an emoji, a control character written
+    as an escape, a private-use code point) would stop the PDF without a place, or print as a
+    box: it is named here, where it stands. Invisible ones are check_invisible's."""
+    for path, text in _strings(context.data):
+        for character in dict.fromkeys(text):
+            if _can_print(character) or (unicodedata.category(character) in _INVISIBLE
+                                         and character not in _ALLOWED):
+                continue
+            name = unicodedata.name(character, "") or _(_NO_NAME.get(
+                unicodedata.category(character), _NO_NAME["Cn"]))
+            yield context.finding("character-not-printable", path,
+                                  mark=context.text_mark(path, character),
+                                  params={"character": f"U+{ord(character):04X}",
+                                          "name": name})
+
+
 def check_ready_to_sign(context: Context) -> Iterator[Finding]:
     """A report can be signed when its file names the signatory and the executor, and has
     been filled in: one notion for `validate --strict` and `build --strict` alike."""
@@ -394,7 +460,8 @@ def check_evidence_counts(context: Context) -> Iterator[Finding]:
                                            context.period))
 
 
-CHECKS = (check_file_name, check_period_not_future, check_region_set, check_row_totals,
+CHECKS = (check_file_name, check_period_not_future, check_texts_ended, check_region_set,
+          check_row_totals,
           check_summary, check_bounds, check_scripts, check_evidence_entries,
           check_evidence_counts, check_observations, check_facts, check_numerals,
-          check_invisible, check_ready_to_sign, check_document_date)
+          check_invisible, check_printable, check_ready_to_sign, check_document_date)

@@ -96,7 +96,7 @@ def _lang_option(function):
 
 def _data_option(function):
     return click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-                        default=Path("data"), show_default=True, metavar=N_("FOLDER"),
+                        default=None, show_default="data", metavar=N_("FOLDER"),
                         help=N_("The folder of monthly files."))(function)
 
 
@@ -105,7 +105,7 @@ def _writing_options(function):
     for option in reversed((
             click.option("--reports", "reports_dir",
                          type=click.Path(file_okay=False, path_type=Path),
-                         default=Path("reports"), show_default=True, metavar=N_("FOLDER"),
+                         default=None, show_default="reports", metavar=N_("FOLDER"),
                          help=N_("Where reports are written.")),
             click.option("--pdf", is_flag=True, help=N_(
                 "Also make both reports archival PDFs (PDF/A-2b, with LibreOffice).")),
@@ -117,6 +117,13 @@ def _writing_options(function):
                              "month.")))):
         function = option(function)
     return function
+
+
+def _workspace(data_dir: Path | None):
+    """The folder worked in (found as git finds its repository), with --data if given."""
+    from .workspace import Workspace
+
+    return Workspace.find(data_dir)
 
 
 def _month_file(value: str, data_dir: Path) -> Path:
@@ -146,7 +153,8 @@ def _fail(err) -> click.ClickException:
              help=N_("Monthly report on public-hearing announcements and protocols, in "
                      "Russian and Kazakh."), epilog=EPILOG, options_metavar=N_("[OPTIONS]"),
              subcommand_metavar=N_("COMMAND [ARGS]..."))
-@click.version_option(package_name="hearings", message="%(prog)s %(version)s",
+@click.version_option(package_name="hearings", prog_name="hearings",
+                      message="%(prog)s %(version)s",
                       help=N_("Show the version and exit."))
 @_lang_option
 def main() -> None:
@@ -169,14 +177,15 @@ def validate(files: tuple[str, ...], data_dir: Path, output_format: str, strict:
     from .exceptions import HearingsError
     from .output import FORMATS
     from .validate import default_files, validate_file
-    from .workspace import Workspace
 
+    workspace = _workspace(data_dir)
+    data_dir = workspace.data_dir
     paths = [_month_file(value, data_dir) for value in files] or default_files(data_dir)
     if not paths:
         raise click.UsageError(_("no monthly files given and none in {folder}").format(
             folder=data_dir))
     try:
-        month_facts = Workspace(Path("."), data_dir).facts()
+        month_facts = workspace.facts()
         reports = [validate_file(path, month_facts=month_facts) for path in paths]
     except HearingsError as err:
         raise _fail(err) from err
@@ -210,20 +219,20 @@ def build(months: tuple[str, ...], data_dir: Path, every: bool, jobs: int | None
     from .exceptions import HearingsError
     from .output import build_as_json, build_as_text
     from .report import build as build_reports
-    from .validate import default_files
-    from .workspace import Workspace
+    from .validate import default_files, newest_month
 
+    workspace = _workspace(data_dir)
+    data_dir, reports_dir = workspace.data_dir, reports_dir or workspace.reports_dir
     if every:
         if months:
             raise click.UsageError(_("give months or --all, not both"))
         months = tuple(str(path) for path in default_files(data_dir))
-    elif not months:
-        months = tuple(str(path) for path in default_files(data_dir)[-1:])
+    elif not months:  # the newest file named after a month: a copy's name is no month
+        months = tuple(str(path) for path in newest_month(data_dir))
     if not months:
         raise click.UsageError(_("no monthly file given and none in {folder}").format(
             folder=data_dir))
     data_files = [_month_file(month, data_dir) for month in months]
-    workspace = Workspace(Path("."), data_dir)
     if len(data_files) > 1 or every:
         if previous:
             raise click.UsageError(_("--previous is for one month; with several, each month's "
@@ -287,7 +296,7 @@ def _build_many(data_files: list[Path], reports_dir: Path, output_format: str, s
 @click.argument("months", nargs=-1, metavar=N_("[MONTH-OR-FILE]..."))
 @_data_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("reports/open-data"), show_default=True, metavar=N_("FOLDER"),
+              default=None, show_default="reports/open-data", metavar=N_("FOLDER"),
               help=N_("Where the open-data files are written."))
 @click.option("--force", is_flag=True, help=N_(
     "Replace an export that holds months this one does not."))
@@ -297,15 +306,17 @@ def export(months: tuple[str, ...], data_dir: Path, out_dir: Path, force: bool) 
     from .export import export as export_months
     from .output import finding_line
     from .validate import default_files
-    from .workspace import Workspace
 
+    workspace = _workspace(data_dir)
+    data_dir = workspace.data_dir
+    out_dir = out_dir or workspace.reports_dir / "open-data"
     files = [_month_file(month, data_dir) for month in months] or default_files(data_dir)
     if not files:
         raise click.UsageError(_("no monthly files given and none in {folder}").format(
             folder=data_dir))
     try:
         outcome = export_months(files, out_dir, force=force,
-                                month_facts=Workspace(Path("."), data_dir).checked_facts())
+                                month_facts=workspace.checked_facts())
     except HearingsError as err:
         raise _fail(err) from err
     for report in outcome.reports:
@@ -347,14 +358,15 @@ def year(span, data_dir: Path, reports_dir: Path, partial: bool, pdf: bool, forc
          keep: int) -> None:
     from .exceptions import HearingsError
     from .pdf import libreoffice
-    from .workspace import Workspace
     from .year import build_year
 
+    workspace = _workspace(data_dir)
     try:
         if pdf:
             libreoffice()
-        outcome = build_year(span, data_dir, reports_dir, partial=partial, force=force,
-                             pdf=pdf, keep=keep, workspace=Workspace(Path("."), data_dir))
+        outcome = build_year(span, workspace.data_dir, reports_dir or workspace.reports_dir,
+                             partial=partial, force=force, pdf=pdf, keep=keep,
+                             workspace=workspace)
     except HearingsError as err:
         raise _fail(err) from err
     for period, path, reason in outcome.left_out:
@@ -382,10 +394,11 @@ def compare(before: str, after: str, data_dir: Path) -> None:
     from .output import as_text
     from .reference import reference
     from .validate import check_file
-    from .workspace import Workspace
 
+    workspace = _workspace(data_dir)
+    data_dir = workspace.data_dir
     try:
-        month_facts = Workspace(Path("."), data_dir).checked_facts()
+        month_facts = workspace.checked_facts()
     except HearingsError as err:
         raise _fail(err) from err
     months = []
@@ -407,11 +420,10 @@ def new(period, data_dir: Path) -> None:
     from .exceptions import HearingsError
     from .new import new_month
     from .output import finding_line
-    from .workspace import Workspace
 
+    workspace = _workspace(data_dir)
     try:
-        path, source, warnings, unknown = new_month(period, data_dir,
-                                                    Workspace(Path("."), data_dir))
+        path, source, warnings, unknown = new_month(period, workspace.data_dir, workspace)
     except HearingsError as err:
         raise _fail(err) from err
     for warning in warnings:
@@ -439,7 +451,7 @@ def schema(check: bool) -> None:
     from .workspace import Workspace
     from .write import write_atomically
 
-    workspace = Workspace.here()
+    workspace = Workspace.find()
     stale = []
     for path, text in ((workspace.schema_file, schema_text(reference())),
                        (workspace.facts_schema_file, facts_schema_text(reference()))):
@@ -474,10 +486,11 @@ def facts(periods, data_dir: Path, output_format: str) -> None:
     from .reference import Period, reference
     from .stated import as_json, missing_text, statement_text
     from .validate import default_files
-    from .workspace import Workspace
 
+    workspace = _workspace(data_dir)
+    data_dir = workspace.data_dir
     try:
-        month_facts = Workspace(Path("."), data_dir).checked_facts()
+        month_facts = workspace.checked_facts()
     except HearingsError as err:
         raise _fail(err) from err
     ref = reference()

@@ -13,6 +13,10 @@ from .load import Document, Mark
 from .reference import Period, Reference, reference
 
 NOT_ASSESSED = "n/a"
+# No region, nor all together, places or breaks anything near this in a month (all of them
+# place about 200 announcements): a figure above it is a typing slip, and sums of such would not
+# even print (Python refuses integers of more than 4 300 digits as text).
+MAX_COUNT = 1_000_000
 
 
 def nearest(key: str, allowed: list[str]) -> list[str]:
@@ -21,8 +25,8 @@ def nearest(key: str, allowed: list[str]) -> list[str]:
 
 
 def is_count(value: object) -> bool:
-    """A whole number of zero or more (a YAML true/false is not one)."""
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    """A whole number from 0 to MAX_COUNT (a YAML true/false is not one)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
 
 
 def _names_language() -> str:
@@ -63,6 +67,31 @@ def period_of(text: object) -> Period | None:
         return None
 
 
+# YAML's escapes of a double-quoted text that stand for one character
+_ESCAPES = {"\0": "0", "\a": "a", "\b": "b", "\t": "t", "\n": "n", "\v": "v", "\f": "f",
+            "\r": "r", "\x1b": "e", "\x85": "N", "\xa0": "_", "\u2028": "L", "\u2029": "P"}
+
+
+def _hex(point: int, width: int) -> str:
+    """The hex digits of a code point as a pattern, in either case: 1b, 1B."""
+    return "".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in f"{point:0{width}x}")
+
+
+def _escapes(text: str) -> list[str]:
+    """The ways YAML can write a single character as an escape, as patterns."""
+    if len(text) != 1:
+        return []
+    point = ord(text)
+    found = [r"\\U" + _hex(point, 8)]
+    if point < 0x10000:
+        found.insert(0, r"\\u" + _hex(point, 4))
+    if point < 0x100:
+        found.insert(0, r"\\x" + _hex(point, 2))
+    if text in _ESCAPES:
+        found.insert(0, re.escape("\\" + _ESCAPES[text]))
+    return found
+
+
 def unreadable(err, file: str) -> FileReport:
     """The one finding of a file that could not be read into data (a LoadError)."""
     names = path_names(reference(), err.path, period_of(Path(file).stem))
@@ -100,12 +129,15 @@ class Context:
         return Finding(code, self.document.file, mark.line, mark.column, path, **fields)
 
     def text_mark(self, path: tuple, text: str) -> Mark:
-        """Where a piece of a text value stands in the file (the text's start if not found)."""
+        """Where a piece of a text value stands in the file, as written there (a character
+        may be written as a YAML escape: \\a, \\x07, \\u00e9); the text's start if not
+        found."""
         start = self.document.where(path)
         lines = self.document.lines
+        pattern = "|".join([re.escape(text), *_escapes(text)])
         for index in range(start.line - 1, len(lines)):
             offset = start.column - 1 if index == start.line - 1 else 0
-            found = re.search(re.escape(text), lines[index][offset:])
+            found = re.search(pattern, lines[index][offset:])
             if found:
                 return Mark(index + 1, offset + found.start() + 1)
         return start

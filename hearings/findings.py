@@ -45,6 +45,9 @@ KINDS: dict[str, Kind] = {
     "number-not-decimal": Kind(ERROR, N_(
         "{found} is {form} in YAML, which reads it as {value}; write numbers in decimal digits "
         "only ({value}, if that is what is meant)")),
+    "character-not-printable": Kind(ERROR, N_(
+        "the text holds {character} ({name}), which the reports' font cannot print: write "
+        "it otherwise or leave it out")),
     "invisible-character": Kind(ERROR, N_(
         "the text holds {character} ({name}), a character nobody sees in the signed document; "
         "delete it")),
@@ -61,6 +64,9 @@ KINDS: dict[str, Kind] = {
     # the checks
     "file-name-not-period": Kind(ERROR, N_(
         "the file name '{found}' does not name a month; name monthly files YYYY-MM.yaml")),
+    "period-out-of-range": Kind(ERROR, N_(
+        "{found} is outside the years {first} to {last} that reports are made for; is the "
+        "period mistyped?")),
     "period-mismatch": Kind(ERROR, N_(
         "the period is {found}, but the file is named {expected}.yaml")),
     "region-missing": Kind(ERROR, N_(
@@ -121,6 +127,8 @@ KINDS: dict[str, Kind] = {
         "{region} › {category}: the count is {found}, more than {bound} ({expected})")),
     "count-without-placed": Kind(WARNING, N_(
         "{region} › {category}: the count is {found}, but {bound} could not be assessed (n/a)")),
+    "text-unfinished": Kind(WARNING, N_(
+        "the text ends '…{found}', not as a sentence ends (. ! ? » )): was it cut short?")),
     "mixed-script": Kind(WARNING, N_(
         "the word '{word}' mixes Cyrillic and Latin letters (Latin: {latin})")),
 }

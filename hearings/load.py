@@ -181,9 +181,10 @@ def _scalar(event, path: tuple, document: Document) -> object:
             return event.value
         return value
     except (ValueError, yaml.YAMLError) as err:
+        shown = event.value if len(event.value) <= 40 else event.value[:40] + "…"
         raise LoadError("yaml-syntax", _mark(event.start_mark), path,
                         problem=_("'{value}' is not a valid {type}").format(
-                            value=event.value, type=tag.rsplit(":", 1)[-1])) from err
+                            value=shown, type=tag.rsplit(":", 1)[-1])) from err
 
 
 class _Frame:

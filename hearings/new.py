@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from .context import period_of
 from .exceptions import MonthExistsError, MonthRefusedError, WriteError
 from .i18n import _
 from .load import LoadError, load
@@ -89,8 +90,10 @@ PEOPLE = """
 
 
 def previous_file(period: Period, data_dir: Path) -> Path | None:
-    """The latest monthly file before period, if any."""
-    earlier = [p for p in sorted(data_dir.glob("*.yaml")) if p.stem < str(period)]
+    """The latest monthly file before period, if any (a file whose name is no month's, a
+    copy say, is none)."""
+    earlier = [p for p in sorted(data_dir.glob("*.yaml"))
+               if period_of(p.stem) and p.stem < str(period)]
     return earlier[-1] if earlier else None
 
 

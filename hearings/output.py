@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from .findings import ERROR, FileReport, Finding
-from .i18n import _, ngettext
+from .i18n import N_, _, ngettext
 
 
 def _errors(count: int) -> str:
@@ -36,9 +36,15 @@ def summary_line(report: FileReport, strict: bool) -> str:
     return line
 
 
+SEVERITIES = {"error": N_("error"), "warning": N_("warning")}
+
+
 def finding_line(finding: Finding) -> str:
-    return (f"{finding.file}:{finding.line}:{finding.column}: {finding.severity} "
-            f"[{finding.code}] {finding.message} ({finding.json_path})")
+    """file:line:column: severity [code] message (path): the severity in the messages'
+    language, the code and path as they are in every language."""
+    return (f"{finding.file}:{finding.line}:{finding.column}: "
+            f"{_(SEVERITIES[finding.severity])} [{finding.code}] {finding.message} "
+            f"({finding.json_path})")
 
 
 def finding_lines(finding: Finding) -> list[str]:

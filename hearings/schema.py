@@ -8,7 +8,7 @@ from functools import cache
 
 from jsonschema import Draft202012Validator, validators
 
-from .context import NOT_ASSESSED, Context, nearest
+from .context import MAX_COUNT, NOT_ASSESSED, Context, nearest
 from .findings import Finding
 from .i18n import N_, _, translations
 from .reference import LANGUAGES, Reference, reference
@@ -169,9 +169,10 @@ def monthly_schema(reference: Reference) -> dict:
             },
         },
         "$defs": {
-            "figure": {"title": N_("a whole number ≥ 0"), "type": "integer", "minimum": 0},
+            "figure": {"title": N_("a whole number from 0 to 1 000 000"), "type": "integer",
+                       "minimum": 0, "maximum": MAX_COUNT},
             "count": {
-                "title": N_("a whole number ≥ 0 or n/a"),
+                "title": N_("a whole number from 0 to 1 000 000 or n/a"),
                 "description": N_("n/a: could not be assessed (shown as a dash)."),
                 "anyOf": [{"$ref": "#/$defs/figure"}, {"const": NOT_ASSESSED}],
             },
@@ -328,7 +329,9 @@ def _found(value: object) -> str:
     if isinstance(value, list):
         return _("a list")
     if isinstance(value, str):
-        return repr(value)
+        return repr(value) if len(value) <= 60 else repr(value[:60] + "…")
+    if isinstance(value, int) and abs(value) >= 10**20:
+        return _("a number of {digits} digits").format(digits=len(str(abs(value))))
     return str(value)
 
 

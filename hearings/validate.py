@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .checks import CHECKS, table_figures
-from .context import Context, unreadable
+from .context import Context, period_of, unreadable
 from .facts import Facts, facts
 from .findings import FileReport, Finding
 from .load import Document, LoadError, load, parse
@@ -71,3 +71,10 @@ def check_document(document: Document, month_facts: Facts | None = None
 def default_files(data_dir: Path = Path("data")) -> list[Path]:
     """The monthly files in data/, oldest first."""
     return sorted(data_dir.glob("*.yaml"))
+
+
+def newest_month(data_dir: Path) -> list[Path]:
+    """The file of the newest month in data/, by the months the names give: "2020-08_v2.yaml"
+    or "Копия 2020-08.yaml" is no month's file, whatever it sorts after."""
+    months = [path for path in default_files(data_dir) if period_of(path.stem)]
+    return months[-1:]

@@ -13,6 +13,7 @@ PACKAGE = Path(__file__).resolve().parent
 PACKAGED_TEMPLATES = PACKAGE / "templates"
 PACKAGED_SCHEMA = PACKAGE / "schema" / "monthly.schema.json"
 SCHEMA_NAME = "monthly.schema.json"
+PARTS = ("data", "reports", "templates", "schema", "reference")  # what a folder worked in holds
 FACTS_SCHEMA_NAME = "facts.schema.json"
 
 
@@ -39,6 +40,22 @@ class Workspace:
     def here(cls) -> Workspace:
         """The current folder, its paths written relative to it (as messages show them)."""
         return cls(Path("."))
+
+    @classmethod
+    def find(cls, data: Path | None = None) -> Workspace:
+        """The folder worked in, as git finds its repository: the current folder, or the one
+        above whose data/, reports/, templates/, schema/ or reference/ the current folder is
+        in (`hearings validate` run inside data/ means the folder that holds it); its path
+        relative to the current folder, as messages show it."""
+        here = Path.cwd()
+        if not (here / "data").is_dir():
+            for ancestor in here.parents:
+                inside = here.relative_to(ancestor).parts[0]
+                if (ancestor / "data").is_dir():
+                    if inside in PARTS:
+                        return cls(Path(os.path.relpath(ancestor, here)), data)
+                    break
+        return cls(Path("."), data)
 
     @property
     def data_dir(self) -> Path:

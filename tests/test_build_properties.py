@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import unicodedata
 
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -26,12 +27,15 @@ SETTINGS = settings(max_examples=int(os.environ.get("HEARINGS_BUILDS", 12)), dea
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 
-placed = st.one_of(st.integers(0, 40), st.integers(0, 250_000), st.just(NA))
+placed = st.one_of(st.integers(0, 40), st.integers(0, 40_000), st.just(NA))
 found = st.one_of(st.integers(0, 3), st.integers(0, 1_500), st.just(NA))
-# text a clerk might paste: markup characters, quotes, both scripts, no control characters
-texts = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Cn", "Zl", "Zp"),
-                              blacklist_characters="\ufeff"),
-                min_size=1, max_size=40).map(str.strip).filter(bool)
+# text a clerk might paste: markup characters, quotes, both scripts, any character the
+# reports' font prints (but the invisible ones, which validation refuses)
+PRINTABLE = [chr(point) for start, end in
+             load(ROOT / "hearings" / "reference" / "characters.yaml").data["ranges"]
+             for point in range(int(start, 0), int(end, 0) + 1)
+             if unicodedata.category(chr(point)) not in ("Cf", "Zl", "Zp")]
+texts = st.text(st.sampled_from(PRINTABLE), min_size=1, max_size=40).map(str.strip).filter(bool)
 
 
 def _sum(values) -> int:
@@ -91,7 +95,7 @@ def test_any_valid_month_builds_and_reads_back_as_its_data(tmp_path_factory, dat
         groups = [summary["violations_by_group"][group.code] for group in REF.groups]
         assert read_summary(document) == [
             summary["announcements"], summary["protocols"], summary["violations"],
-            *(groups if summary["violations"] else [])], lang
+            *(groups if summary["violations"] > 1 else [])], lang  # one: a sentence
         text = full_text(document)
         assert data["closing"][0][lang] in text
         assert "{{" not in text and "{%" not in text

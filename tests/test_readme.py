@@ -25,17 +25,22 @@ def test_the_readme_has_its_set_up_and_two_routines() -> None:
     assert len(ROUTINES) == 2 and all("hearings" in routine for routine in ROUTINES)
 
 
-@pytest.mark.parametrize("routine", ROUTINES, ids=["english", "russian"])
-def test_the_routine_runs_as_written_in_a_fresh_clone(tmp_path, routine) -> None:
+def test_the_routines_run_as_written_one_after_the_other_in_a_fresh_clone(tmp_path) -> None:
+    """The set-up, the English routine (September), then the Russian one (October), pasted
+    into one shell in one folder, as a user would."""
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
     began = time.monotonic()
-    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", SETUP + "\n" + routine],
+    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c",
+                           "\n".join([SETUP, *ROUTINES])],
                           cwd=clone, capture_output=True, text=True, timeout=1200, check=False)
     assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
     assert (clone / "reports" / "2020-08" / "2020-08-ru.docx").is_file()  # the set-up's build
-    written = {path.name for path in (clone / "reports" / "2020-09").iterdir()
-               if not path.name.startswith(".")}
-    assert written == {"2020-09-ru.docx", "2020-09-kk.docx", "2020-09-ru.pdf", "2020-09-kk.pdf"}
-    assert (clone / "data" / "2020-09.yaml").is_file()
-    print(f"\nset-up and routine in a fresh clone: {time.monotonic() - began:.1f} s")
+    for month in ("2020-09", "2020-10"):
+        written = {path.name for path in (clone / "reports" / month).iterdir()
+                   if not path.name.startswith(".")}
+        assert written == {f"{month}-{lang}.{kind}" for lang in ("ru", "kk")
+                           for kind in ("docx", "pdf")}
+        assert (clone / "data" / f"{month}.yaml").is_file()
+    assert "2020-09 → 2020-10" in done.stdout  # the Russian routine compares its month
+    print(f"\nset-up and both routines in a fresh clone: {time.monotonic() - began:.1f} s")
