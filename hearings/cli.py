@@ -3,6 +3,7 @@ help included, in the language chosen (click's own through its gettext hook, see
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from contextlib import contextmanager
@@ -79,6 +80,26 @@ class Command(_Speaking, click.Command):
 
 class Group(_Speaking, click.Group):
     command_class = Command
+
+    def invoke(self, ctx):
+        """A fault no message foresaw is still a message, never a traceback (with
+        HEARINGS_DEBUG=1, the traceback, for whoever mends it)."""
+        from .exceptions import HearingsError
+
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort,
+                SystemExit, KeyboardInterrupt):
+            raise
+        except HearingsError as err:
+            raise click.ClickException(str(err)) from err
+        except Exception as err:
+            if os.environ.get("HEARINGS_DEBUG"):
+                raise
+            raise click.ClickException(_(
+                "unexpected error, a fault of the tool's ({kind}: {reason}); nothing more was "
+                "done. Run it again with HEARINGS_DEBUG=1 to see where, and report it").format(
+                    kind=type(err).__name__, reason=str(err)[:300])) from err
 
 
 def _use_language(ctx, param, value) -> None:
@@ -158,7 +179,14 @@ def _fail(err) -> click.ClickException:
                       help=N_("Show the version and exit."))
 @_lang_option
 def main() -> None:
-    pass
+    import signal
+    import threading
+
+    from .write import stop
+
+    # Ctrl-C waits until no folder is being replaced (a few milliseconds), then stops
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, stop)
 
 
 @main.command(help=N_("Check monthly files (default: every file in the data folder); exit 1 "
@@ -263,21 +291,31 @@ def _build_many(data_files: list[Path], reports_dir: Path, output_format: str, s
     from .batch import build_many, jobs_default
     from .output import batch_as_text, build_as_json, result_as_text
 
-    results = build_many(data_files, reports_dir, jobs=jobs or jobs_default(),
-                         workspace=workspace, options=options)
-    done = []
-    if output_format == "json":
-        done = list(results)
-    elif sys.stderr.isatty():
-        with click.progressbar(results, length=len(data_files), label=_("Building"),
-                               file=sys.stderr) as bar:
-            done = list(bar)
+    batch = build_many(data_files, reports_dir, jobs=jobs or jobs_default(),
+                       workspace=workspace, options=options)
+    done, interrupted = [], False
+    try:
+        if output_format == "json":
+            done.extend(batch)
+        elif sys.stderr.isatty():
+            with click.progressbar(length=len(data_files), label=_("Building"),
+                                   file=sys.stderr) as bar:
+                for result in batch:
+                    done.append(result)
+                    bar.update(1)
+        else:
+            for result in batch:
+                done.append(result)
+                click.echo(result_as_text(result, strict))
+    except KeyboardInterrupt:  # Ctrl-C: the workers are stopped, what was written is said
+        interrupted = True
+        for result in batch.stop():
+            done.append(result)
+            if output_format == "text" and not sys.stderr.isatty():
+                click.echo(result_as_text(result, strict))
+    if sys.stderr.isatty() and output_format != "json":
         done.sort(key=lambda result: data_files.index(result.data_file))
         click.echo("\n".join(result_as_text(result, strict) for result in done))
-    else:
-        for result in results:
-            done.append(result)
-            click.echo(result_as_text(result, strict))
     failed = [result for result in done if not result.succeeded(strict)]
     if output_format == "json":
         done.sort(key=lambda result: data_files.index(result.data_file))
@@ -287,6 +325,11 @@ def _build_many(data_files: list[Path], reports_dir: Path, output_format: str, s
             ensure_ascii=False, indent=2))
     else:
         click.echo(batch_as_text(done, failed))
+    if interrupted:
+        built = {result.data_file for result in done}
+        click.echo(_("interrupted: not built: {files}").format(files=", ".join(
+            str(path) for path in data_files if path not in built)), err=True)
+        sys.exit(130)
     sys.exit(1 if failed else 0)
 
 

@@ -1,21 +1,40 @@
-"""Convert reports to archival PDF with LibreOffice, all files in one run."""
+"""Convert reports to archival PDF with LibreOffice, all files in one run: its whole process
+group ended on a timeout or an interrupt, its output read up to a limit, its work folder
+removed by the next build when the build that made it is gone."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from .exceptions import ConversionError
 from .i18n import _
+from .write import uninterrupted
+
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: work folders are left to the system's cleaning
+    fcntl = None
 
 TIMEOUT_SECONDS = 300
+OUTPUT_LIMIT = 64 * 1024  # of what LibreOffice prints, the end is kept: the reason is there
+WORK_PREFIX = "hearings-pdf-"
+OWNER = ".owner"  # a lock file in a work folder, held while the build that made it runs
+GROUP = ".libreoffice"  # the process group of the LibreOffice a work folder's build started
 # PDF/A-2 and tagged (a structure tree and the language, for screen readers and reflow)
 EXPORT = "pdf:writer_pdf_Export:" + json.dumps({
     "SelectPdfVersion": {"type": "long", "value": "2"},
     "UseTaggedPDF": {"type": "boolean", "value": "true"}})
+# What LibreOffice prints that says nothing about a conversion
+NOISE = ("javaldx", "java may not function", "Warning: ", "fontconfig")
 
 
 def libreoffice() -> str:
@@ -28,6 +47,130 @@ def libreoffice() -> str:
     return command
 
 
+def _tail(path: Path) -> str:
+    """The last OUTPUT_LIMIT bytes of what LibreOffice printed, as text."""
+    try:
+        with path.open("rb") as stream:
+            stream.seek(max(0, path.stat().st_size - OUTPUT_LIMIT))
+            return stream.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def reason(output: str) -> str:
+    """The line of LibreOffice's output that says why a conversion failed: the last error it
+    printed, else its last line that is not noise (a missing Java, font warnings)."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    meaningful = [line for line in lines if not any(noise in line for noise in NOISE)]
+    errors = [line for line in meaningful if "error" in line.lower()]
+    chosen = (errors or meaningful or [_("it printed nothing")])[-1]
+    return chosen[:300]
+
+
+def sweep(folder: Path | None = None) -> None:
+    """Remove the work folders of builds that are gone (killed, say); a folder whose owner
+    still runs keeps its lock and stays."""
+    if fcntl is None:
+        return
+    folder = folder or Path(tempfile.gettempdir())
+    for work in folder.glob(WORK_PREFIX + "*"):
+        try:
+            if work.is_symlink() or not work.is_dir() or work.stat().st_uid != os.getuid():
+                continue
+            fd = os.open(work / OWNER, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+        except OSError:
+            # no owner file: made by a build that died before it could take it, or not ours
+            with contextlib.suppress(OSError):
+                if time.time() - work.stat().st_mtime > TIMEOUT_SECONDS:
+                    shutil.rmtree(work, ignore_errors=True)
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # its build still runs
+        else:
+            _end_orphan(work)
+            shutil.rmtree(work, ignore_errors=True)
+        finally:
+            os.close(fd)
+
+
+def _end_orphan(work: Path) -> None:
+    """End the LibreOffice a killed build left converting in `work` (it would write into the
+    folder as it is removed): its process group, if that group is still the one that names
+    this folder on its command line."""
+    try:
+        group = int((work / GROUP).read_text())
+        command = Path(f"/proc/{group}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return
+    if str(work).encode() in command:
+        with contextlib.suppress(OSError):
+            os.killpg(group, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def work_folder() -> Iterator[Path]:
+    """A work folder of this build's, owned (locked) while it runs, removed after."""
+    sweep()
+    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX))
+    fd = None
+    try:
+        if fcntl is not None:
+            fd = os.open(work / OWNER, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield work
+    finally:
+        with uninterrupted():  # a worker told to stop removes its folder first
+            shutil.rmtree(work, ignore_errors=True)
+            if fd is not None:
+                os.close(fd)
+
+
+def _run(command: list[str], work: Path) -> tuple[int, str]:
+    """LibreOffice in a process group of its own, its output to a file; on a timeout or an
+    interrupt the whole group is ended (soffice starts soffice.bin, which outlives a kill of
+    the first)."""
+    log = work / "output.txt"
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=output,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        with contextlib.suppress(OSError):  # so that a later build can end it if this dies
+            (work / GROUP).write_text(str(process.pid))
+        try:
+            code = process.wait(timeout=TIMEOUT_SECONDS)
+        finally:  # done, or the timeout, Ctrl-C, a worker told to stop: what it started goes
+            _end_group(process)
+    return code, _tail(log)
+
+
+def _end_group(process: subprocess.Popen) -> None:
+    """End the process group LibreOffice runs in, at once (SIGKILL: its profile is this
+    build's own, thrown away; asked to stop, it takes two seconds to shut down politely),
+    and wait until none of it runs: a soffice.bin still writing would put files back into a
+    work folder being removed."""
+    with uninterrupted():
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=2)
+        deadline = time.monotonic() + 2
+        while _group_runs(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+
+def _group_runs(group: int) -> bool:
+    """Whether any process of the group still runs (a zombie does not), by /proc."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            return True
+    return False
+
+
 def to_pdf(documents: dict[str, bytes], families: list[str]) -> dict[str, bytes]:
     """PDF/A-2b bytes for each DOCX (name -> bytes), converted in a single LibreOffice run,
     each validated and drawn in `families` only (ConversionError otherwise: nothing is
@@ -35,32 +178,32 @@ def to_pdf(documents: dict[str, bytes], families: list[str]) -> dict[str, bytes]
     from .pdfa import archival  # 0.13 s of imports that a build without --pdf does not need
 
     command = libreoffice()
-    with tempfile.TemporaryDirectory(prefix="hearings-pdf-") as work:
-        work = Path(work)
+    with work_folder() as work:
         (work / "in").mkdir()
         for name, data in documents.items():
             (work / "in" / name).write_bytes(data)
         try:
-            done = subprocess.run(
+            code, output = _run(
                 [command, "--headless", "--norestore",
                  f"-env:UserInstallation={(work / 'profile').as_uri()}",
                  "--convert-to", EXPORT, "--outdir", str(work / "out"),
-                 *(str(work / "in" / name) for name in documents)],
-                capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
+                 *(str(work / "in" / name) for name in documents)], work)
         except subprocess.TimeoutExpired as err:
-            raise ConversionError(_("LibreOffice did not finish within {seconds} s").format(
-                seconds=TIMEOUT_SECONDS)) from err
+            raise ConversionError(_("LibreOffice did not finish within {seconds} s and was "
+                                    "stopped").format(seconds=TIMEOUT_SECONDS)) from err
         except OSError as err:
             raise ConversionError(_("LibreOffice could not be started: {reason}").format(
                 reason=err)) from err
         results = {}
         for name in documents:
             pdf = work / "out" / (Path(name).stem + ".pdf")
-            if done.returncode != 0 or not pdf.exists():
-                detail = (done.stderr or done.stdout).strip().splitlines()[-1:]
+            if code != 0 or not pdf.is_file():
                 raise ConversionError(_("LibreOffice did not convert {name} (exit {code}): "
-                                        "{detail}").format(name=name, code=done.returncode,
-                                                           detail=" ".join(detail)))
-            results[pdf.name] = archival(pdf.name, pdf.read_bytes(), documents[name],
-                                            families)
+                                        "{detail}").format(name=name, code=code,
+                                                           detail=reason(output)))
+            data = pdf.read_bytes()
+            if not data.startswith(b"%PDF-"):
+                raise ConversionError(_("LibreOffice wrote {name} as {size} bytes that are no "
+                                        "PDF").format(name=pdf.name, size=len(data)))
+            results[pdf.name] = archival(pdf.name, data, documents[name], families)
         return results

@@ -40,7 +40,12 @@ def archival(name: str, pdf_bytes: bytes, docx: bytes, families: list[str]) -> b
     PDF/A rule, the glyph or the font that fails. Dated, titled and in the language of the
     DOCX; the fonts are of `families` (PostScript names without style)."""
     described = properties(docx)
-    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+    try:
+        opened = pikepdf.open(io.BytesIO(pdf_bytes))
+    except pikepdf.PdfError as err:
+        raise ConversionError(_("LibreOffice wrote {name} as a damaged PDF: {reason}").format(
+            name=name, reason=str(err)[:200])) from err
+    with opened as pdf:
         for key in _TRAILER_DROPPED:
             if key in pdf.trailer:
                 del pdf.trailer[key]

@@ -15,7 +15,7 @@ from .lock import folder_lock
 from .model import Month, month_from
 from .parity import check_parity
 from .pdf import libreoffice, to_pdf
-from .plan import REPLACED, UNCHANGED, Plan
+from .plan import REPLACED, UNCHANGED, Plan, digest
 from .reference import LANGUAGES, document_settings, reference
 from .render import render
 from .tables import monthly_table
@@ -60,6 +60,18 @@ def _refuse_replacing(blocked: list[Path], force: bool) -> None:
                 files=", ".join(str(p) for p in blocked)))
 
 
+@dataclass
+class Prepared:
+    """A month's two documents, made and checked, not yet written."""
+
+    report: FileReport
+    folder: Path
+    stem: str
+    documents: dict[str, bytes]
+    families: list[str]
+    notes: list[str]
+
+
 def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool = False,
           strict: bool = False, workspace: Workspace | None = None,
           previous: Path | None = None, keep: int = KEEP_PREVIOUS) -> Outcome:
@@ -74,6 +86,17 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool 
     files go into one numbered set of previous files per build, DOCX and PDF together; at most
     `keep` sets are kept.
     """
+    prepared = prepare(data_file, reports_dir, pdf=pdf, strict=strict, workspace=workspace,
+                       previous=previous)
+    if isinstance(prepared, Outcome):
+        return prepared
+    return write(prepared, force=force, pdf=pdf, keep=keep)
+
+
+def prepare(data_file: Path, reports_dir: Path, *, pdf: bool = False, strict: bool = False,
+            workspace: Workspace | None = None, previous: Path | None = None
+            ) -> Prepared | Outcome:
+    """The month's documents, made and checked; an Outcome when the file is refused."""
     workspace = workspace or Workspace.here()
     # validate (readiness to sign included: --strict means the same as for validate)
     month_facts = workspace.checked_facts()
@@ -99,14 +122,31 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool 
         for lang in LANGUAGES}
     # both languages state the same figures, and the summary agrees with the table
     check_parity(documents, [month.group_columns(group.code) for group in ref.groups])
-    files, notes = write_reports(reports_dir / str(month.period), str(month.period), documents,
-                                 force=force, pdf=pdf, keep=keep,
-                                 families=settings["font"]["pdf_families"])
-    return Outcome(report, files, notes=([note] if note else []) + notes)
+    return Prepared(report, reports_dir / str(month.period), str(month.period), documents,
+                    settings["font"]["pdf_families"], [note] if note else [])
+
+
+def write(prepared: Prepared, *, force: bool, pdf: bool, keep: int,
+          converted: dict[str, bytes] | None = None) -> Outcome:
+    """Write a prepared month; `converted` holds PDFs already made, by the digest of the
+    DOCX they were made from (many months converted in one LibreOffice run)."""
+    files, notes = write_reports(prepared.folder, prepared.stem, prepared.documents,
+                                 force=force, pdf=pdf, keep=keep, families=prepared.families,
+                                 converted=converted)
+    return Outcome(prepared.report, files, notes=prepared.notes + notes)
+
+
+def stale_documents(prepared: Prepared) -> dict[str, bytes]:
+    """The month's DOCX whose PDF would be made again, as the folder stands now (a hint for
+    converting many months at once: the write decides again, under the folder's lock)."""
+    plan = Plan.of(prepared.folder, prepared.stem)
+    return {f"{prepared.stem}-{lang}.docx": data for lang, data in prepared.documents.items()
+            if not plan.pdf_is_current(f"{prepared.stem}-{lang}.docx", data)}
 
 
 def write_reports(folder: Path, stem: str, documents: dict[str, bytes], *, force: bool,
-                  pdf: bool, keep: int, families: list[str]
+                  pdf: bool, keep: int, families: list[str],
+                  converted: dict[str, bytes] | None = None
                   ) -> tuple[list[tuple[Path, str]], list[str]]:
     """Write <stem>-<lang>.docx (and .pdf) into folder, all files changing together; each
     file with what happened to it, and notes. A report with other content is replaced only
@@ -119,7 +159,7 @@ def write_reports(folder: Path, stem: str, documents: dict[str, bytes], *, force
     try:
         with folder_lock(folder):
             return _write_locked(folder, stem, documents, force=force, pdf=pdf, keep=keep,
-                                 families=families)
+                                 families=families, converted=converted or {})
     except OSError as err:
         raise WriteError(_("{folder} cannot be written: {reason}; what was there is as it "
                            "was").format(folder=folder, reason=_reason(err))) from err
@@ -131,7 +171,7 @@ def _reason(err: OSError) -> str:
 
 
 def _write_locked(folder: Path, stem: str, documents: dict[str, bytes], *, force: bool,
-                  pdf: bool, keep: int, families: list[str]
+                  pdf: bool, keep: int, families: list[str], converted: dict[str, bytes]
                   ) -> tuple[list[tuple[Path, str]], list[str]]:
     # plan every file before writing any, on what a killed build may have left (no build
     # that is alive left it: each holds the lock while it has anything beside the folder)
@@ -144,8 +184,12 @@ def _write_locked(folder: Path, stem: str, documents: dict[str, bytes], *, force
                       force)
     # a PDF stays only while it was made from the very DOCX beside it
     stale = [lang for lang in documents if not plan.pdf_is_current(docx[lang], documents[lang])]
-    converted = to_pdf({docx[lang]: documents[lang] for lang in stale},
-                       families) if pdf and stale else {}
+    made = {pdfs[lang]: converted[digest(documents[lang])] for lang in stale
+            if digest(documents[lang]) in converted}
+    missing = {docx[lang]: documents[lang] for lang in stale if pdfs[lang] not in made}
+    if pdf and missing:
+        made |= to_pdf(missing, families)
+    converted = made if pdf else {}
     for lang in documents:
         plan.write(docx[lang], documents[lang], statuses[lang])
     for lang in documents:

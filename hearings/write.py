@@ -9,6 +9,7 @@ import datetime as dt
 import errno
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import zipfile
@@ -19,6 +20,38 @@ from .i18n import _
 # Left behind only by a build that was killed; the next one removes them.
 STAGING = ".{name}.staging-"
 RETIRED = ".{name}.retired-"
+
+
+_critical = {"depth": 0, "pending": None}
+
+
+@contextlib.contextmanager
+def uninterrupted():
+    """A signal that stops a build (see stop) waits until the folder is whole again: the swap
+    and the removal of the previous state are never cut in two by an interrupt."""
+    _critical["depth"] += 1
+    try:
+        yield
+    finally:
+        _critical["depth"] -= 1
+        if not _critical["depth"] and _critical["pending"] is not None:
+            signum, _critical["pending"] = _critical["pending"], None
+            _raise(signum)
+
+
+def stop(signum, frame) -> None:
+    """A signal handler that ends the process (SIGTERM: SystemExit; SIGINT, Ctrl-C:
+    KeyboardInterrupt), once no folder is being replaced."""
+    if _critical["depth"]:
+        _critical["pending"] = signum
+        return
+    _raise(signum)
+
+
+def _raise(signum: int):
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise SystemExit(128 + signum)
 
 
 def _umask() -> int:
@@ -141,6 +174,12 @@ def replace_folder(folder: Path, renames: dict[str, str], files: dict[str, bytes
     names, never one language of each, and never loses the previous files. An OSError
     raised here (a full disk, say) leaves the previous state as it was.
     """
+    with uninterrupted():
+        return _replace(folder, renames, files, removals)
+
+
+def _replace(folder: Path, renames: dict[str, str], files: dict[str, bytes],
+             removals: list[str]) -> list[str]:
     parent = folder.parent
     parent.mkdir(parents=True, exist_ok=True)
     recover(folder)

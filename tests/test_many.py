@@ -6,8 +6,11 @@ from __future__ import annotations
 import json
 import os
 import pty
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -122,3 +125,61 @@ def test_workers_are_replaced_in_rounds_and_every_month_is_built(archive, monkey
     assert result.exit_code == 0, result.output
     assert result.output.rstrip().endswith("7 months: 7 built")
     assert len(list(Path("reports").glob("*/*-kk.docx"))) == 7
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_many_months_start_libreoffice_once_per_share(archive, monkeypatch) -> None:
+    """Seven months with PDFs, one worker here: all fourteen DOCX in one LibreOffice run."""
+    from hearings import pdf
+
+    runs = []
+    real_popen = pdf.subprocess.Popen
+
+    def counting(*args, **kwargs):
+        runs.append(args[0])
+        return real_popen(*args, **kwargs)
+
+    monkeypatch.setattr(pdf.subprocess, "Popen", counting)
+    result = _run("--all", "--jobs", "1", "--pdf")
+    assert result.exit_code == 0, result.output
+    assert len(runs) == 1 and sum(arg.endswith(".docx") for arg in runs[0]) == 14
+    assert len(list(Path("reports").glob("*/*.pdf"))) == 14
+    again = _run("--all", "--jobs", "1", "--pdf")  # nothing to convert: no run at all
+    assert again.exit_code == 0 and len(runs) == 1
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_ctrl_c_stops_the_workers_and_says_what_was_built(archive, tmp_path) -> None:
+    """Ctrl-C (SIGINT to the process group, as a terminal sends it) during build --all
+    --pdf: the workers stop, their LibreOffice with them; every month folder holds a whole
+    pair or nothing; the last lines name the months not built."""
+    for month in range(1, 10):  # more months, so that the interrupt comes mid-way
+        write_month(Path("data"), month_data(f"2023-{month:02d}", {("akmola", "backdated"): 1,
+                                                                  ("abai", "backdated"): 2}))
+    work = tmp_path / "tmp"
+    work.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "build", "--all", "--jobs", "2", "--pdf"],
+        cwd=archive, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True, env={**os.environ, "TMPDIR": str(work)})
+    first = process.stdout.readline()  # the first month is done
+    assert first, process.stderr.read()
+    began = time.monotonic()
+    os.killpg(process.pid, signal.SIGINT)
+    output, errors = process.communicate(timeout=120)
+    stopped = time.monotonic() - began
+    assert process.returncode == 130, errors
+    assert "Traceback" not in errors and "Traceback" not in output
+    [said] = [line for line in errors.splitlines() if line.startswith("interrupted")]
+    not_built = said.removeprefix("interrupted: not built: ").split(", ")
+    assert not_built and all(name.startswith("data/") for name in not_built)
+    built = {path.name for path in Path("reports").iterdir() if not path.name.startswith(".")}
+    assert {Path(name).stem for name in not_built}.isdisjoint(built)
+    for month in built:
+        assert sorted(p.name for p in Path("reports", month).glob("*.docx")) == [
+            f"{month}-kk.docx", f"{month}-ru.docx"]
+    assert not [p for p in Path("reports").iterdir() if p.name.startswith(".")]
+    assert not list(work.iterdir())  # no LibreOffice work folder left
+    left = subprocess.run(["pgrep", "-f", str(work)], capture_output=True, text=True).stdout
+    assert not left.strip(), left  # no LibreOffice left running
+    print(f"\nCtrl-C to exit: {stopped:.2f} s, {len(built)} months built before it")

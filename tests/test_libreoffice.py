@@ -1,0 +1,171 @@
+"""LibreOffice as a build meets it when things go wrong: a real process on PATH in its place
+(a script that fails, hangs, floods its output or writes no PDF), and the work folders that
+killed builds leave behind."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hearings import pdf
+from hearings.cli import main
+
+from .conftest import SIGNED
+
+# soffice ... --outdir DIR FILE...: writes (or not) DIR/<stem>.pdf for each FILE
+FAKES = {
+    "fails": """
+        echo "Warning: failed to launch javaldx - java may not function correctly" >&2
+        echo "Error: source file could not be loaded" >&2
+        exit 1""",
+    "hangs": """
+        sleep 1000 & echo $! > "$MARK"
+        wait""",
+    "floods": """
+        head -c 200000000 /dev/zero | tr '\\0' 'x'
+        echo
+        echo "Error: out of patience" >&2
+        exit 3""",
+    "writes nothing": """
+        exit 0""",
+    "writes empty files": """
+        for f in "$@"; do case "$f" in *.docx) : > "$OUT/$(basename "${f%.docx}").pdf";;
+        esac; done""",
+    "writes no PDF": """
+        for f in "$@"; do case "$f" in *.docx)
+        echo not a pdf > "$OUT/$(basename "${f%.docx}").pdf";; esac; done""",
+    "writes a damaged PDF": """
+        for f in "$@"; do case "$f" in *.docx)
+        printf '%%PDF-1.7\\nbroken' > "$OUT/$(basename "${f%.docx}").pdf";; esac; done""",
+}
+SAID = {
+    "fails": "LibreOffice did not convert 2020-08-ru.docx (exit 1): Error: source file could "
+             "not be loaded",
+    "hangs": "LibreOffice did not finish within 2 s and was stopped",
+    "floods": "LibreOffice did not convert 2020-08-ru.docx (exit 3): Error: out of patience",
+    "writes nothing": "LibreOffice did not convert 2020-08-ru.docx (exit 0): it printed nothing",
+    "writes empty files": "LibreOffice wrote 2020-08-ru.pdf as 0 bytes that are no PDF",
+    "writes no PDF": "LibreOffice wrote 2020-08-ru.pdf as 10 bytes that are no PDF",
+    "writes a damaged PDF": "LibreOffice wrote 2020-08-ru.pdf as a damaged PDF",
+}
+
+
+def _fake(folder: Path, body: str) -> Path:
+    """A soffice on PATH that does `body`, with $OUT its --outdir."""
+    bin_dir = folder / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "soffice"
+    script.write_text("#!/bin/sh\n" + textwrap.dedent("""\
+        OUT=
+        prev=
+        for a in "$@"; do [ "$prev" = --outdir ] && OUT=$a; prev=$a; done
+        mkdir -p "$OUT"
+        """) + textwrap.dedent(body) + "\n", encoding="utf-8")
+    script.chmod(0o755)
+    return bin_dir
+
+
+@pytest.mark.parametrize("behaviour", FAKES)
+def test_a_failing_libreoffice_is_a_message_naming_its_reason(tmp_path, monkeypatch,
+                                                              behaviour) -> None:
+    bin_dir = _fake(tmp_path, FAKES[behaviour])
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("MARK", str(tmp_path / "child.pid"))
+    monkeypatch.setattr(pdf, "TIMEOUT_SECONDS", 2)
+    reports = tmp_path / "reports"
+    began = time.monotonic()
+    result = CliRunner().invoke(main, ["build", str(SIGNED), "--reports", str(reports),
+                                       "--pdf"])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert SAID[behaviour] in result.output
+    assert len(result.output) < 2000  # 200 MB printed: its end read, its reason quoted
+    assert not reports.exists() or not any(reports.iterdir())  # nothing written
+    if behaviour == "hangs":
+        assert time.monotonic() - began < 30
+        child = int((tmp_path / "child.pid").read_text())
+        time.sleep(0.2)
+        assert not _alive(child)  # its whole process group was ended, the child too
+    assert not list(Path(tempfile.gettempdir()).glob(f"{pdf.WORK_PREFIX}*/{pdf.OWNER}")) or \
+        all(_owned(path.parent) for path in Path(tempfile.gettempdir()).glob(
+            f"{pdf.WORK_PREFIX}*/{pdf.OWNER}"))
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def _owned(work: Path) -> bool:
+    """Whether a work folder's build still runs (its lock is held)."""
+    import fcntl
+
+    fd = os.open(work / pdf.OWNER, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def test_the_work_folders_of_builds_that_are_gone_are_removed(tmp_path, monkeypatch) -> None:
+    import fcntl
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    orphan = tmp_path / f"{pdf.WORK_PREFIX}killed"
+    (orphan / "in").mkdir(parents=True)
+    (orphan / pdf.OWNER).write_text("")
+    living = tmp_path / f"{pdf.WORK_PREFIX}running"
+    living.mkdir()
+    (living / pdf.OWNER).write_text("")
+    fd = os.open(living / pdf.OWNER, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # its build runs: this test holds its lock
+    try:
+        with pdf.work_folder() as work:
+            assert work.parent == tmp_path and work.exists()
+        assert not work.exists()
+        assert not orphan.exists()
+        assert living.exists()
+    finally:
+        os.close(fd)
+    shutil.rmtree(living)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_a_build_killed_while_converting_leaves_nothing_the_next_one_keeps(tmp_path) -> None:
+    """A real build with --pdf, killed (SIGKILL) while LibreOffice converts: its work folder
+    and its LibreOffice are gone after the next build."""
+    env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}
+    (tmp_path / "tmp").mkdir()
+    command = [os.sys.executable, "-m", "hearings", "build", str(SIGNED), "--reports",
+               str(tmp_path / "reports"), "--pdf"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list((tmp_path / "tmp").glob(f"{pdf.WORK_PREFIX}*/in/*.docx")):
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    time.sleep(0.3)
+    process.kill()
+    process.wait()
+    left = list((tmp_path / "tmp").glob(f"{pdf.WORK_PREFIX}*"))
+    assert left  # what a killed build leaves
+    done = subprocess.run([*command, "--force"], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not any(path.exists() for path in left)
