@@ -18,6 +18,7 @@ from hearings.lock import folder_lock, lock_path
 
 from .conftest import ROOT, SIGNED
 
+pytestmark = pytest.mark.system
 ROUNDS = int(os.environ.get("HEARINGS_CONCURRENT_ROUNDS", 4))
 KEPT = re.compile(r"2020-08-(ru|kk)\.docx: replaced \(previous kept as "
                   r"2020-08-\1\.previous-(\d+)\.docx\)")

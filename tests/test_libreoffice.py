@@ -20,6 +20,8 @@ from hearings.cli import main
 
 from .conftest import SIGNED
 
+pytestmark = pytest.mark.system
+
 # soffice ... --outdir DIR FILE...: writes (or not) DIR/<stem>.pdf for each FILE
 FAKES = {
     "fails": """

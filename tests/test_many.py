@@ -148,6 +148,7 @@ def test_many_months_start_libreoffice_once_per_share(archive, monkeypatch) -> N
     assert again.exit_code == 0 and len(runs) == 1
 
 
+@pytest.mark.system
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
 def test_ctrl_c_stops_the_workers_and_says_what_was_built(archive, tmp_path) -> None:
     """Ctrl-C (SIGINT to the process group, as a terminal sends it) during build --all

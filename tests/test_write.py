@@ -92,6 +92,7 @@ class Killed(BaseException):
     """The process dies here: nothing after it touches the disk."""
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("swap", ["exchange", "two renames"])
 def test_a_build_stopped_at_any_step_leaves_one_whole_pair(tmp_path, pairs, monkeypatch,
                                                            swap) -> None:
@@ -152,6 +153,7 @@ def test_a_build_stopped_at_any_step_leaves_one_whole_pair(tmp_path, pairs, monk
     assert mended == (1 if swap == "two renames" else 0)
 
 
+@pytest.mark.system
 def test_builds_killed_at_random_moments_leave_one_whole_pair(tmp_path, pairs) -> None:
     workspace = tmp_path
     month = workspace / "reports" / "2020-08"
