@@ -19,7 +19,8 @@ from .findings import FileReport
 from .i18n import _
 from .lock import folder_lock
 from .model import Month, month_from
-from .plan import REPLACED, UNCHANGED, WRITTEN
+from .plan import UNCHANGED
+from .plan import status as file_status
 from .reference import Reference, reference
 from .validate import check_file
 from .write import replace_folder, write_entry
@@ -219,10 +220,7 @@ def export(data_files: list[Path], folder: Path, force: bool = False, month_fact
             _refuse_dropping(folder, [str(month.period) for month in months], force)
             said, changed = {}, {}
             for name, content in files.items():
-                path = folder / name
-                status = WRITTEN if not path.exists() else (
-                    UNCHANGED if path.read_bytes() == content else REPLACED)
-                said[name] = status
+                said[name] = status = file_status(folder / name, content)
                 if status != UNCHANGED:
                     changed[name] = content
             notes = replace_folder(folder, {}, changed) if changed else []

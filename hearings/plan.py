@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .files import UnreadableFile, read_limited
 from .i18n import N_, _
 
 # Which DOCX bytes each PDF was made from: a PDF is kept only while they are on disk.
@@ -20,6 +22,18 @@ SIGNATURE = ".cms"
 
 def digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
+
+
+def status(path: Path, content: bytes) -> str:
+    """What writing content to path would do: a new file, the same, or a replacement (of
+    anything else standing there: another file, or a FIFO, which is never read)."""
+    if not os.path.lexists(path):
+        return WRITTEN
+    try:
+        return UNCHANGED if read_limited(path, len(content) + 1, follow_links=False) == content \
+            else REPLACED
+    except UnreadableFile:
+        return REPLACED
 
 
 def _previous_sets(folder: Path, period: str) -> list[int]:
@@ -46,17 +60,14 @@ class Plan:
     def of(cls, folder: Path, period: str) -> Plan:
         path = folder / MADE_FROM
         try:
-            made_from = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        except (OSError, ValueError):
+            made_from = json.loads(read_limited(path)) if path.exists() else {}
+        except (UnreadableFile, ValueError):
             made_from = {}  # unreadable: no PDF is trusted, each is made again or moved
         made_from = made_from if isinstance(made_from, dict) else {}
         return cls(folder, period, made_from=dict(made_from), recorded=made_from)
 
     def status(self, name: str, content: bytes) -> str:
-        path = self.folder / name
-        if not path.exists():
-            return WRITTEN
-        return UNCHANGED if path.read_bytes() == content else REPLACED
+        return status(self.folder / name, content)
 
     def pdf_is_current(self, docx: str, content: bytes) -> bool:
         """Whether the PDF beside this DOCX was made from exactly these bytes."""

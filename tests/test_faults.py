@@ -261,3 +261,17 @@ def test_a_fault_nobody_foresaw_is_a_message_and_debug_shows_where(folder, monke
         in result.output
     monkeypatch.setenv("HEARINGS_DEBUG", "1")
     assert isinstance(_in(folder, "build").exception, RuntimeError)
+
+
+def test_a_pipe_among_a_month_s_reports_is_never_read(folder) -> None:
+    """A FIFO where a report or the record of its PDFs stands: taken as other content (the
+    report is replaced only with --force), never opened for reading, so nothing hangs."""
+    month = folder / "reports" / "2020-08"
+    month.mkdir(parents=True)
+    os.mkfifo(month / "2020-08-ru.docx")
+    os.mkfifo(month / ".made-from.json")
+    done = subprocess.run([sys.executable, "-m", "hearings", "build"], cwd=folder,
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "reports/2020-08/2020-08-ru.docx" in done.stderr and "--force" in done.stderr
