@@ -562,3 +562,31 @@ def _is_month(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+@main.command("import", help=N_(
+    "Read past months' Word reports (.docx files, or folders of them), pair each month's "
+    "Russian and Kazakh report by the period their titles state, name every inconsistency "
+    "they hold, and write each month as data/<period>.yaml."), options_metavar=N_("[OPTIONS]"))
+@click.argument("paths", nargs=-1, required=True, metavar=N_("FILE-OR-FOLDER..."),
+                type=click.Path(exists=True, path_type=Path))
+@_data_option
+@click.option("--from", "source", type=click.Choice(["ru", "kk"]), default="ru",
+              show_default=True, help=N_("Whose table the monthly file takes its figures from."))
+@click.option("--force", is_flag=True, help=N_("Replace a monthly file that exists."))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True, help=N_("How to print the findings."))
+@_lang_option
+def import_(paths: tuple[Path, ...], data_dir: Path, source: str, force: bool,
+            output_format: str) -> None:
+    from .exceptions import HearingsError
+    from .importing import import_reports
+    from .output import import_as_json, import_as_text
+
+    workspace = _workspace(data_dir)
+    try:
+        result = import_reports(list(paths), workspace, source, force)
+    except HearingsError as err:
+        raise _fail(err) from err
+    click.echo(import_as_json(result) if output_format == "json" else import_as_text(result))
+    sys.exit(1 if result.failed else 0)

@@ -30,9 +30,9 @@ period: {period}
 
 # The figures the report's text states; they must equal what the table adds up to.
 summary:
-  announcements: 0
-  protocols: 0
-  violations: 0
+  announcements: {announcements}
+  protocols: {protocols}
+  violations: {violations}
   violations_by_group:
 {groups}
 
@@ -110,22 +110,46 @@ def _people(previous: Path | None) -> dict:
     return {key: data[key] for key in ("signatory", "executor") if key in data}
 
 
-def month_text(period: Period, people: dict, schema: str, path: Path) -> str:
-    """The new file's text: zeros everywhere, comments where they help; `schema` is what
-    its modeline names for editors, `path` where it is written."""
+def _figure(value: object) -> str:
+    return str(value)
+
+
+def month_text(period: Period, people: dict, schema: str, path: Path,
+               figures: dict | None = None, texts: str | None = None) -> str:
+    """The new file's text: zeros everywhere (or the `figures` given: summary and regions,
+    as `hearings import` reads them, with a comment per row where it has one), comments
+    where they help; `schema` is what its modeline names for editors, `path` where it is
+    written; `texts` the observations and closing as YAML, else the empty lists."""
     ref = reference()
-    groups = "\n".join(f"    {group.code}: 0" for group in ref.groups)
-    lines = [HEADER.format(period=period, groups=groups, schema=schema, path=path)]
+    summary = (figures or {}).get("summary", {})
+    by_group = summary.get("violations_by_group", {})
+    groups = "\n".join(f"    {group.code}: {_figure(by_group.get(group.code, 0))}"
+                       for group in ref.groups)
+    lines = [HEADER.format(period=period, groups=groups, schema=schema, path=path,
+                           **{key: _figure(summary.get(key, 0))
+                              for key in ("announcements", "protocols", "violations")})]
+    rows = (figures or {}).get("regions", {})
     for region in ref.regions_in_force(period):
         forms = region.name(period).forms
+        row = rows.get(region.code, {})
+        counts = row.get("violations", {})
+        comment = "".join(f"    # {line}\n" for line in row.get("comments", []))
         lines.append(f"  {region.code}:  # {forms['ru']['table']} / {forms['kk']['table']}\n"
-                     "    announcements: 0\n    protocols: 0\n    violations:\n"
-                     + "".join(f"      {c.code}: 0\n" for c in ref.categories)
-                     + "    total: 0\n\n")
-    text = "".join(lines).rstrip("\n") + "\n" + TEXTS.replace("{period}", str(period))
+                     + comment
+                     + f"    announcements: {_figure(row.get('announcements', 0))}\n"
+                     + f"    protocols: {_figure(row.get('protocols', 0))}\n    violations:\n"
+                     + "".join(f"      {c.code}: {_figure(counts.get(c.code, 0))}\n"
+                               for c in ref.categories if c.code in counts or not rows)
+                     + f"    total: {_figure(row.get('total', 0))}\n\n")
+    text = "".join(lines).rstrip("\n") + "\n"
+    if texts is None:
+        text += TEXTS.replace("{period}", str(period))
+    else:
+        text += texts
     if people:
         text += ("\n# Who signs, and who prepared the report (carried over from the previous "
-                 "month).\n")
+                 "month).\n" if texts is None else "\n# Who signed, and who prepared the "
+                 "report, as the Word files name them.\n")
         text += yaml.safe_dump(people, allow_unicode=True, sort_keys=False, width=100)
     else:
         text += PEOPLE

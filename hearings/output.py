@@ -137,3 +137,48 @@ def batch_as_text(done: list, failed: list) -> str:
         line += "; " + _("not built: {files}").format(
             files=", ".join(str(result.data_file) for result in failed))
     return line
+
+
+def note_line(note) -> str:
+    """A finding of `hearings import`: where in the Word file, severity, code, message."""
+    return f"{note.place}: {_(SEVERITIES[note.severity])} [{note.code}] {note.message}"
+
+
+def import_as_text(result) -> str:
+    """Each file that is no month's report, each month's findings and what was written,
+    then the archive at a glance: months imported, months refused, findings by kind."""
+    lines = [note_line(note) for note in result.files]
+    for month in result.months:
+        lines.extend(note_line(note) for note in month.notes)
+        if month.written:
+            line = _("{file}: written from {files}").format(
+                file=month.written, files=", ".join(month.files.values()))
+            if month.errors_after:
+                line += "; " + _("validate finds {errors} in it").format(
+                    errors=_errors(month.errors_after))
+            lines.append(line)
+    imported = [m for m in result.months if m.written]
+    refused = [m for m in result.months if not m.written]
+    lines.append("")
+    lines.append(_("{count} months imported, {refused} refused, {files} files not read as a "
+                   "month's report").format(count=len(imported), refused=len(refused),
+                                            files=len(result.files)))
+    for month in result.months:
+        counts: dict[str, int] = {}
+        for note in month.notes:
+            counts[note.code] = counts.get(note.code, 0) + 1
+        kinds = ", ".join(f"{code} {n}" for code, n in sorted(counts.items())) or _("none")
+        state = (_("imported") if month.written
+                 else _("refused: {reason}").format(reason=month.refused))
+        lines.append(f"  {month.period}: {state}; " + _("findings: {kinds}").format(kinds=kinds))
+    return "\n".join(lines)
+
+
+def import_as_json(result) -> str:
+    return json.dumps({
+        "files": [note.as_dict() for note in result.files],
+        "months": [{"period": str(m.period), "files": m.files, "written": m.written,
+                    "refused": m.refused, "errors_in_written_file": m.errors_after,
+                    "findings": [note.as_dict() for note in m.notes]}
+                   for m in result.months],
+    }, ensure_ascii=False, indent=2)

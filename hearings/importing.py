@@ -1,0 +1,397 @@
+"""`hearings import`: past months' Word reports, the Russian and the Kazakh one of a month
+paired by the period their titles state, compared with themselves and with each other, and
+written as monthly files in the shape `new` writes."""
+
+from __future__ import annotations
+
+import textwrap
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .archive import (
+    LANGUAGES,
+    Note,
+    Place,
+    Report,
+    column_sum,
+    find_region,
+    period_of_title,
+    plain,
+    read_report,
+)
+from .i18n import N_, _
+from .new import month_text
+from .reference import Period, reference
+from .validate import check_text
+from .word import NotAWordFile, WordFile, read_word
+from .workspace import Workspace, shown
+from .write import write_atomically, write_new
+
+SUFFIXES = (".docx",)
+TITLE_PARAGRAPHS = 8     # a title stands among a report's first paragraphs
+
+
+@dataclass
+class MonthImport:
+    period: Period
+    files: dict[str, str] = field(default_factory=dict)   # lang -> file
+    notes: list[Note] = field(default_factory=list)
+    written: str | None = None
+    refused: str | None = None       # why nothing was written
+    errors_after: int = 0            # what validate finds in the written file
+
+    @property
+    def errors(self) -> list[Note]:
+        return [n for n in self.notes if n.severity == "error"]
+
+
+@dataclass
+class ImportResult:
+    months: list[MonthImport] = field(default_factory=list)
+    files: list[Note] = field(default_factory=list)       # files that are no month's report
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.files) or any(m.refused or m.errors for m in self.months)
+
+
+LANGUAGE_NAMES = {"ru": N_("Russian"), "kk": N_("Kazakh")}
+
+
+def _lang_name(lang: str) -> str:
+    return _(LANGUAGE_NAMES[lang])
+
+
+def report_files(paths: list[Path]) -> list[Path]:
+    """The Word files given, and those in the folders given (Word's "~$" lock files left
+    out), each once, in name order within a folder."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES
+                                and not p.name.startswith("~$")))
+        else:
+            found.append(path)
+    unique = []
+    for path in found:
+        if path.resolve() not in {p.resolve() for p in unique}:
+            unique.append(path)
+    return unique
+
+
+def _title(word: WordFile) -> tuple[str, Period | str] | None:
+    for paragraph in word.paragraphs[:TITLE_PARAGRAPHS]:
+        found = period_of_title(paragraph.text)
+        if found:
+            return found
+    return None
+
+
+def _examples() -> str:
+    return "«за август 2020 года», «2020 жылдың тамыз айындағы»"
+
+
+def read_files(paths: list[Path], result: ImportResult
+               ) -> dict[Period, dict[str, WordFile]]:
+    months: dict[Period, dict[str, WordFile]] = {}
+    for path in report_files(paths):
+        file = shown(path)
+        try:
+            word = read_word(path, file)
+        except NotAWordFile as err:
+            result.files.append(Note("file-unreadable", Place(file), params={"reason": err}))
+            continue
+        title = _title(word)
+        if title is None:
+            result.files.append(Note("not-a-report", Place(file),
+                                     params={"examples": _examples()}))
+            continue
+        lang, period = title
+        if period == "not-monthly":
+            first = next(p for p in word.paragraphs if plain(p.text))
+            result.files.append(Note("not-monthly", Place(file, paragraph=first.number),
+                                     found=plain(first.text)[:120]))
+            continue
+        pair = months.setdefault(period, {})
+        if lang in pair:
+            result.files.append(Note("period-twice", Place(file), params={
+                "lang": _lang_name(lang), "period": str(period), "first": pair[lang].file}))
+            continue
+        pair[lang] = word
+    return months
+
+
+def _compare(reports: dict[str, Report], source: str) -> list[Note]:
+    """Cell by cell, where the other language's table says otherwise than the source's."""
+    notes = []
+    other = next(lang for lang in LANGUAGES if lang != source)
+    first, second = reports[source], reports[other]
+    if first.table is None or second.table is None:
+        return notes
+    names = {r.code: r.name(first.period).forms for r in reference().regions}
+    for category in reference().categories:
+        for have, lack in ((first, second), (second, first)):
+            if have.column_of("category", category.code) and not lack.column_of(
+                    "category", category.code):
+                notes.append(Note("column-missing", lack.place(table=lack.table.number),
+                                  category=category.header[lack.lang],
+                                  params={"other": _lang_name(have.lang)}))
+    for code, row in first.rows.items():
+        theirs = second.rows.get(code)
+        if theirs is None:
+            continue
+        keys = [("announcements",), ("protocols",), ("total",),
+                *(("violations", c.code) for c in reference().categories)]
+        for key in keys:
+            mine = row["violations"].get(key[1]) if key[0] == "violations" else row.get(key[0])
+            their = (theirs["violations"].get(key[1]) if key[0] == "violations"
+                     else theirs.get(key[0]))
+            if mine is None or their is None or mine == their:
+                continue
+            place = second.cell_place(code, key)
+            notes.append(Note("languages-disagree", place, region=names[code][other]["table"],
+                              found=their, expected=mine, params={
+                                  "column": place.header or key[-1],
+                                  "lang": _lang_name(other), "other": _lang_name(source),
+                                  "other_place": str(first.cell_place(code, key))}))
+    for path, value in first.summary.items():
+        theirs = second.summary.get(path)
+        if theirs is not None and theirs != value:
+            notes.append(Note("languages-summary-disagree", second.place(
+                paragraph=second.summary_at[path]), found=theirs, expected=value, params={
+                    "figure": ".".join(path[1:]), "lang": _lang_name(other),
+                    "other": _lang_name(source)}))
+    return notes
+
+
+def _check_summary(report: Report) -> None:
+    """The summary's lines against what the table adds up to."""
+    if report.table is None:
+        return
+    sums = _table_sums(report)
+    for path, expected in sums.items():
+        found = report.summary.get(path)
+        if found is not None and found != expected:
+            report.note("summary-mismatch", report.place(paragraph=report.summary_at[path]),
+                        found=found, expected=expected, params={"figure": ".".join(path[1:])})
+
+
+def _table_sums(report: Report) -> dict[tuple, int]:
+    sums = {}
+    for kind in ("announcements", "protocols"):
+        column = report.column_of("placed", kind)
+        if column:
+            sums["summary", kind] = column_sum(report, column)
+    groups = {g.code: 0 for g in reference().groups}
+    for category in reference().categories:
+        column = report.column_of("category", category.code)
+        if column:
+            groups[category.group] += column_sum(report, column)
+    if any(c.kind == "category" for c in report.columns.values()):
+        sums["summary", "violations"] = sum(groups.values())
+        for group, value in groups.items():
+            sums["summary", "violations_by_group", group] = value
+    return sums
+
+
+def _figures(reports: dict[str, Report], source: str) -> tuple[dict, list[str]]:
+    """The monthly file's summary and rows, from the source language's table as typed; a
+    column it lacks from the other language's, a summary line it lacks from its table."""
+    mine = reports[source]
+    other = reports[next(lang for lang in LANGUAGES if lang != source)]
+    regions = {}
+    for code, row in mine.rows.items():
+        comments = [f"row {mine.row_of[code]} of {mine.word.file}"]
+        counts = dict(row["violations"])
+        for category in reference().categories:
+            if category.code in counts:
+                continue
+            theirs = other.rows.get(code, {}).get("violations", {}).get(category.code)
+            if theirs is not None:
+                counts[category.code] = theirs
+                comments.append(f"{category.code}: from {other.word.file}, which has that "
+                                "column")
+        entry = {"violations": {c.code: counts[c.code] for c in reference().categories
+                                if c.code in counts}, "comments": comments}
+        for key in ("announcements", "protocols"):
+            if key in row:
+                entry[key] = row[key]
+        if "total" in row:
+            entry["total"] = row["total"]
+        else:
+            entry["total"] = sum(v for v in counts.values() if isinstance(v, int))
+            comments.append("total: the table has no total column; the sum of the row")
+        regions[code] = entry
+    summary: dict = {"violations_by_group": {}}
+    notes = []
+    sums = _table_sums(mine)
+    for path, expected in sums.items():
+        value = mine.summary.get(path)
+        if value is None:
+            value = expected
+            mine.note("summary-missing", mine.place(), expected=expected,
+                      params={"figure": ".".join(path[1:])})
+        if len(path) == 3:
+            summary["violations_by_group"][path[2]] = value
+        else:
+            summary[path[1]] = value
+    return {"summary": summary, "regions": regions}, notes
+
+
+def _wrap(text: str, indent: int) -> str:
+    lines = textwrap.wrap(text, 96 - indent, break_long_words=False, break_on_hyphens=False)
+    return "\n".join(" " * indent + line for line in lines) if lines else ""
+
+
+def _block(key: str, text: str, indent: int, first: bool) -> str:
+    lead = " " * (indent - 2) + "- " if first else " " * indent
+    if not text:
+        return f'{lead}{key}: ""\n'
+    return f"{lead}{key}: >-\n{_wrap(text, indent + 2)}\n"
+
+
+def _texts(reports: dict[str, Report], source: str) -> tuple[str, list[Note]]:
+    """The observations and closing as YAML: the free paragraphs of both files, paired in
+    order, each with where it came from and a word to review it."""
+    notes = []
+    parts = {}
+    for kind in ("observations", "closing"):
+        lists = {lang: [(p, c) for p, c, closing in _split(reports[lang])[kind]]
+                 for lang in LANGUAGES}
+        if len(lists["ru"]) != len(lists["kk"]):
+            longer, shorter = sorted(LANGUAGES, key=lambda lang: -len(lists[lang]))
+            notes.append(Note("texts-unpaired", reports[shorter].place(), found=len(
+                lists[longer]), expected=len(lists[shorter]), params={
+                    "lang": _lang_name(longer), "other": _lang_name(shorter)}))
+        entries = []
+        for index in range(max(len(lists["ru"]), len(lists["kk"]))):
+            pair = {lang: lists[lang][index] if index < len(lists[lang]) else None
+                    for lang in LANGUAGES}
+            where = "; ".join(f"{reports[lang].word.file}, paragraph {pair[lang][0].number}"
+                              for lang in LANGUAGES if pair[lang])
+            lines = ["".join(f"  # {line}\n" for line in textwrap.wrap(
+                f"imported from {where}: review it", 94))]
+            category = pair[source][1] if pair[source] else None
+            first = True
+            if category and kind == "observations":
+                lines.append(f"  - category: {category}\n")
+                first = False
+            for lang in LANGUAGES:
+                text = plain(pair[lang][0].text) if pair[lang] else ""
+                lines.append(_block(lang, text, 4, first))
+                first = False
+            entries.append("".join(lines))
+        parts[kind] = entries
+    text = ("\n# " + ("The free paragraphs of the Word files, Russian and Kazakh paired in "
+                       "order: check each pair, and give an observation its `category:` where "
+                       "it follows that category's paragraph.") + "\n")
+    text += "observations:" + ("\n" + "\n".join(parts["observations"]) if parts["observations"]
+                              else " []\n")
+    text += "\n# Proposals and next steps, one paragraph per item.\n"
+    text += "closing:" + ("\n" + "\n".join(parts["closing"]) if parts["closing"] else " []\n")
+    return text, notes
+
+
+def _split(report: Report) -> dict[str, list]:
+    """The free paragraphs as observations and closing: by the Closing style where the
+    report has it, else the paragraphs after the last list of the narrative, after the last
+    observation of a category and after the last that names a region close."""
+    texts = report.texts
+    if not any(closing for _p, _c, closing in texts):
+        lists = max((p.number for p in report.narrative), default=0)
+        last = max((i for i, (p, c, _x) in enumerate(texts)
+                    if c or p.number < lists or find_region(p.text, report.period)),
+                   default=-1)
+        texts = [(p, c, i > last) for i, (p, c, _x) in enumerate(texts)]
+    return {"observations": [t for t in texts if not t[2]],
+            "closing": [t for t in texts if t[2]]}
+
+
+def _narrative_comments(reports: dict[str, Report]) -> str:
+    lines = ["", *("# " + line for line in textwrap.wrap((
+        "The narrative as the Word files have it: the reports write it again from the table, "
+        "so it is kept here only as a record."), 94))]
+    for lang in LANGUAGES:
+        for paragraph in reports[lang].narrative:
+            lines.append(f"#   {reports[lang].word.file}, paragraph {paragraph.number}:")
+            lines.extend("#     " + line for line in textwrap.wrap(plain(paragraph.text), 90))
+    return "\n".join(lines) + "\n" if len(lines) > 2 else ""
+
+
+def _people(reports: dict[str, Report]) -> dict:
+    people = {}
+    ru, kk = reports["ru"], reports["kk"]
+    if ru.signatory and kk.signatory:
+        people["signatory"] = {key: {"ru": ru.signatory[key], "kk": kk.signatory[key]}
+                               for key in ("position", "name")}
+    if ru.date:
+        day, month, year = ru.date.split(".")
+        people["date"] = f"{year}-{month}-{day}"
+    if ru.executor and kk.executor:
+        people["executor"] = {"name": {"ru": ru.executor["name"], "kk": kk.executor["name"]},
+                              "phone": ru.executor["phone"]}
+    return people
+
+
+def _header(month: MonthImport, source: str) -> str:
+    files = " and ".join(month.files[lang] for lang in LANGUAGES)
+    lines = [f"Imported by `hearings import` from {files}; the figures are those of "
+             f"{month.files[source]} as typed."]
+    counts = Counter(note.code for note in month.notes)
+    if counts:
+        lines.append(("The import found: {counts}; `hearings import` lists them, and "
+                       "`hearings validate` says what this file still needs.").format(
+                           counts=", ".join(f"{code} {n}" for code, n in sorted(counts.items()))))
+    return "".join(f"# {line}\n" for text in lines for line in textwrap.wrap(text, 94))
+
+
+def import_month(period: Period, pair: dict[str, WordFile], workspace: Workspace,
+                 source: str = "ru", force: bool = False) -> MonthImport:
+    month = MonthImport(period, {lang: word.file for lang, word in pair.items()})
+    missing = [lang for lang in LANGUAGES if lang not in pair]
+    if missing:
+        present = next(iter(pair.values()))
+        month.notes.append(Note("language-missing", Place(present.file), params={
+            "lang": _lang_name(missing[0]), "period": str(period)}))
+        month.refused = "language-missing"
+        return month
+    reports = {lang: read_report(pair[lang], lang, period) for lang in LANGUAGES}
+    for report in reports.values():
+        _check_summary(report)
+    cross = _compare(reports, source)
+    if any(r.table is None for r in reports.values()):
+        month.notes = [n for r in reports.values() for n in r.notes]
+        month.refused = "table-missing"
+        return month
+    figures, _unused = _figures(reports, source)
+    texts, text_notes = _texts(reports, source)
+    month.notes = [n for lang in LANGUAGES for n in reports[lang].notes] + cross + text_notes
+    data_dir = workspace.data_dir
+    path = data_dir / f"{period}.yaml"
+    body = month_text(period, _people(reports), workspace.schema_reference(path), path,
+                      figures, texts + _narrative_comments(reports))
+    lines = body.split("\n", 2)
+    body = lines[0] + "\n#\n" + _header(month, source) + "\n".join(lines[1:])
+    if path.exists() and not force:
+        month.notes.append(Note("month-exists", Place(shown(path)), found=shown(path)))
+        month.refused = "month-exists"
+        return month
+    data_dir.mkdir(parents=True, exist_ok=True)
+    content = body.encode("utf-8")
+    if force and path.exists():
+        write_atomically(path, content)
+    else:
+        write_new(path, content)
+    month.written = shown(path)
+    month.errors_after = len(check_text(body, str(path), workspace.checked_facts()).errors)
+    return month
+
+
+def import_reports(paths: list[Path], workspace: Workspace, source: str = "ru",
+                   force: bool = False) -> ImportResult:
+    result = ImportResult()
+    months = read_files(paths, result)
+    for period in sorted(months, key=str):
+        result.months.append(import_month(period, months[period], workspace, source, force))
+    return result
