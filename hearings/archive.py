@@ -11,7 +11,7 @@ from functools import cache
 from babel.dates import format_date
 
 from .context import NOT_ASSESSED
-from .i18n import N_, translations
+from .i18n import N_, _, translations
 from .reference import Period, read_reference, reference
 from .word import Cell, Paragraph, WordFile, WordTable
 
@@ -92,16 +92,15 @@ class Place:
     header: str | None = None   # the column's header, to name it
 
     def __str__(self) -> str:
-        catalog = translations_now()
         parts = [self.file]
         if self.paragraph:
-            parts.append(catalog.gettext("paragraph {n}").format(n=self.paragraph))
+            parts.append(_("paragraph {n}").format(n=self.paragraph))
         if self.table:
-            parts.append(catalog.gettext("table {n}").format(n=self.table))
+            parts.append(_("table {n}").format(n=self.table))
         if self.row:
-            parts.append(catalog.gettext("row {n}").format(n=self.row))
+            parts.append(_("row {n}").format(n=self.row))
         if self.column:
-            column = catalog.gettext("column {n}").format(n=self.column)
+            column = _("column {n}").format(n=self.column)
             parts.append(f"{column} ({self.header})" if self.header else column)
         return ", ".join(parts)
 
@@ -543,8 +542,7 @@ def _read_rows(report: Report, table: WordTable, first_data: int) -> None:
 
 
 def _cells_list(cells: list[str]) -> str:
-    catalog = translations_now()
-    shown = ", ".join(catalog.gettext("row {row} column {column}").format(
+    shown = ", ".join(_("row {row} column {column}").format(
         row=c.split("/")[0], column=c.split("/")[1]) for c in cells[:6])
     return shown + (" …" if len(cells) > 6 else "")
 

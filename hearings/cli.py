@@ -565,9 +565,9 @@ def _is_month(text: str) -> bool:
 
 
 @main.command("import", help=N_(
-    "Read past months' Word reports (.docx files, or folders of them), pair each month's "
-    "Russian and Kazakh report by the period their titles state, name every inconsistency "
-    "they hold, and write each month as data/<period>.yaml."), options_metavar=N_("[OPTIONS]"))
+    "Read past months' Word reports (DOCX or DOC files, or folders of them), pair each "
+    "month's Russian and Kazakh report by the period their titles state, name every "
+    "inconsistency they hold, and write each month as a monthly file in the data folder."), options_metavar=N_("[OPTIONS]"))
 @click.argument("paths", nargs=-1, required=True, metavar=N_("FILE-OR-FOLDER..."),
                 type=click.Path(exists=True, path_type=Path))
 @_data_option

@@ -24,11 +24,11 @@ from .i18n import N_, _
 from .new import month_text
 from .reference import Period, reference
 from .validate import check_text
-from .word import NotAWordFile, WordFile, read_word
+from .word import NotAWordFile, WordFile, read_word, word_from_bytes
 from .workspace import Workspace, shown
 from .write import write_atomically, write_new
 
-SUFFIXES = (".docx",)
+SUFFIXES = (".docx", ".doc")
 TITLE_PARAGRAPHS = 8     # a title stands among a report's first paragraphs
 
 
@@ -95,10 +95,17 @@ def _examples() -> str:
 def read_files(paths: list[Path], result: ImportResult
                ) -> dict[Period, dict[str, WordFile]]:
     months: dict[Period, dict[str, WordFile]] = {}
-    for path in report_files(paths):
+    files = report_files(paths)
+    converted = _converted([path for path in files if path.suffix.lower() == ".doc"], result)
+    for path in files:
         file = shown(path)
         try:
-            word = read_word(path, file)
+            if path.suffix.lower() == ".doc":
+                if path not in converted:
+                    continue
+                word = word_from_bytes(converted[path], file)
+            else:
+                word = read_word(path, file)
         except NotAWordFile as err:
             result.files.append(Note("file-unreadable", Place(file), params={"reason": err}))
             continue
@@ -120,6 +127,37 @@ def read_files(paths: list[Path], result: ImportResult
             continue
         pair[lang] = word
     return months
+
+
+def _converted(paths: list[Path], result: ImportResult) -> dict[Path, bytes]:
+    """The old Word files (.doc) as .docx bytes, all converted in one LibreOffice run; each
+    that cannot be read or converted is a finding."""
+    from .exceptions import ConversionError
+    from .files import TEMPLATE_LIMIT, UnreadableFile, read_limited
+    from .pdf import to_docx
+
+    if not paths:
+        return {}
+    documents, names = {}, {}
+    for index, path in enumerate(paths):
+        try:
+            documents[f"{index}.doc"] = read_limited(path, TEMPLATE_LIMIT)
+            names[f"{index}.doc"] = path
+        except UnreadableFile as err:
+            result.files.append(Note("file-unreadable", Place(shown(path)),
+                                     params={"reason": err}))
+    try:
+        converted = to_docx(documents) if documents else {}
+    except ConversionError as err:
+        converted = {name: str(err) for name in documents}
+    done = {}
+    for name, outcome in converted.items():
+        if isinstance(outcome, bytes):
+            done[names[name]] = outcome
+        else:
+            result.files.append(Note("file-unreadable", Place(shown(names[name])),
+                                     params={"reason": outcome}))
+    return done
 
 
 def _compare(reports: dict[str, Report], source: str) -> list[Note]:

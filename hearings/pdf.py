@@ -207,3 +207,32 @@ def to_pdf(documents: dict[str, bytes], families: list[str]) -> dict[str, bytes]
                                         "PDF").format(name=pdf.name, size=len(data)))
             results[pdf.name] = archival(pdf.name, data, documents[name], families)
         return results
+
+
+def to_docx(documents: dict[str, bytes]) -> dict[str, bytes | str]:
+    """Old Word files (.doc, name -> bytes) as .docx, converted in a single LibreOffice run:
+    each name to its bytes, or to why it could not be converted."""
+    command = libreoffice()
+    with work_folder() as work:
+        (work / "in").mkdir()
+        for name, data in documents.items():
+            (work / "in" / name).write_bytes(data)
+        try:
+            code, output = _run(
+                [command, "--headless", "--norestore",
+                 f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                 "--convert-to", "docx", "--outdir", str(work / "out"),
+                 *(str(work / "in" / name) for name in documents)], work)
+        except subprocess.TimeoutExpired as err:
+            raise ConversionError(_("LibreOffice did not finish within {seconds} s and was "
+                                    "stopped").format(seconds=TIMEOUT_SECONDS)) from err
+        except OSError as err:
+            raise ConversionError(_("LibreOffice could not be started: {reason}").format(
+                reason=err)) from err
+        results: dict[str, bytes | str] = {}
+        for name in documents:
+            docx = work / "out" / (Path(name).stem + ".docx")
+            results[name] = (docx.read_bytes() if docx.is_file() else _(
+                "LibreOffice did not convert {name} (exit {code}): {detail}").format(
+                    name=name, code=code, detail=reason(output)))
+        return results

@@ -119,6 +119,11 @@ def read_word(path: Path, file: str | None = None) -> WordFile:
         data = read_limited(path, TEMPLATE_LIMIT)
     except UnreadableFile as err:
         raise NotAWordFile(str(err)) from err
+    return word_from_bytes(data, file)
+
+
+def word_from_bytes(data: bytes, file: str) -> WordFile:
+    """A .docx's paragraphs and tables from its bytes; `file` names it in messages."""
     _check_package(data)
     try:
         document = Document(io.BytesIO(data))

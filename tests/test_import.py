@@ -310,3 +310,26 @@ def test_every_report_this_tool_builds_imports_back_to_its_figures_and_texts(tmp
             first = built / "reports" / period / f"{period}-{lang}.docx"
             second = again / "reports" / period / f"{period}-{lang}.docx"
             assert full_text(second.read_bytes()) == full_text(first.read_bytes()), period
+
+
+@pytest.mark.system
+def test_old_word_files_are_converted_with_libreoffice_first(source, tmp_path) -> None:
+    _folder, result = source
+    source_pair(tmp_path / "docx")
+    (tmp_path / "doc").mkdir()
+    done = subprocess.run(["soffice", "--headless", "--norestore",
+                           f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                           "--convert-to", "doc", "--outdir", str(tmp_path / "doc"),
+                           *map(str, sorted((tmp_path / "docx").glob("*.docx")))],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    # LibreOffice reads anything as text: a damaged file comes out as no month's report
+    (tmp_path / "doc" / "damaged.doc").write_bytes(b"\xd0\xcf\x11\xe0 not really")
+    code, out = _invoke(tmp_path, ["doc", "--format", "json"])
+    converted = json.loads(out)
+    assert code == 1
+    assert [(Path(f["file"]).name, f["code"]) for f in converted["files"]] == [
+        ("damaged.doc", "not-a-report")]
+    assert _codes(converted, "doc/") == _codes(result, "archive/")
+    assert load(tmp_path / "data" / "2020-08.yaml").data["regions"] == load(
+        ROOT / "data" / "2020-08.yaml").data["regions"]
