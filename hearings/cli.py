@@ -23,6 +23,7 @@ Examples:
   hearings build 2020-09 --pdf          both reports in reports/2020-09/
   hearings build --all                  every month, on every core
   hearings export                       open data in reports/open-data/
+  hearings import archive/              past months' Word reports, as monthly files
   hearings year 2022 --partial          the year's report, from the months there are
   hearings --lang ru validate           messages in Russian (or HEARINGS_LANG=ru)
 
@@ -567,7 +568,8 @@ def _is_month(text: str) -> bool:
 @main.command("import", help=N_(
     "Read past months' Word reports (DOCX or DOC files, or folders of them), pair each "
     "month's Russian and Kazakh report by the period their titles state, name every "
-    "inconsistency they hold, and write each month as a monthly file in the data folder."), options_metavar=N_("[OPTIONS]"))
+    "inconsistency they hold, and write each month as a monthly file in the data folder."),
+    options_metavar=N_("[OPTIONS]"))
 @click.argument("paths", nargs=-1, required=True, metavar=N_("FILE-OR-FOLDER..."),
                 type=click.Path(exists=True, path_type=Path))
 @_data_option
