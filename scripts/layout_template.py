@@ -10,6 +10,8 @@ Run: python scripts/layout_template.py hearings/templates/ru hearings/templates/
   text before it (the last closing paragraph, else the last of the narrative) keeps with
   them: the block never starts a page alone, nor breaks in two.
 - The chart drawn bottom up with its series in reverse: the legend then reads as the bars.
+- "Closing": the style of the closing's paragraphs, Normal's look under a name of its own, so
+  that `hearings import` tells the closing from an observation in a report this tool built.
 - "Summary Total One": the paragraph that says a single finding in one sentence ("Выявлено
   одно нарушение – по объявлениям."), which the parity check reads as 1.
 """
@@ -69,6 +71,34 @@ def _summary_one_style(document) -> None:
     based = one.find(qn("w:basedOn"))
     based.set(qn("w:val"), "SummaryTotal")
     total.addnext(one)
+
+
+def _closing_style(document, body) -> None:
+    styles = document.styles.element
+    if not any(s.get(qn("w:styleId")) == "Closing" for s in styles.iterchildren(qn("w:style"))):
+        style = OxmlElement("w:style")
+        style.set(qn("w:type"), "paragraph")
+        style.set(qn("w:customStyle"), "1")
+        style.set(qn("w:styleId"), "Closing")
+        for tag, value in (("w:name", "Closing"), ("w:basedOn", "Normal"), ("w:qFormat", None)):
+            child = OxmlElement(tag)
+            if value:
+                child.set(qn("w:val"), value)
+            style.append(child)
+        _style(document, "Normal").addnext(style)
+    blocks = list(body)
+    texts = [_text(block) for block in blocks]
+    start = texts.index("{%p for paragraph in closing %}")
+    end = texts.index("{%p endfor %}", start)
+    for paragraph in blocks[start + 1:end]:
+        if _text(paragraph) != "{{ paragraph }}":
+            continue
+        properties = _properties(paragraph)
+        style = properties.find(f"{W}pStyle")
+        if style is None:
+            style = OxmlElement("w:pStyle")
+            properties.insert(0, style)
+        style.set(qn("w:val"), "Closing")
 
 
 def _last_before_signature(body, loop: str, condition: str) -> None:
@@ -201,6 +231,7 @@ def main(folder: Path) -> None:
                                    "loop.last and signatory")
             _last_before_signature(body, "{%p for paragraph in narrative %}",
                                    "loop.last and signatory and not closing")
+            _closing_style(document, body)
             _document_date(body)
             _summary_one_style(document)
             _single_finding(body, plain)
