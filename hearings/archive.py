@@ -345,6 +345,7 @@ class Report:
     listed: list[tuple[Paragraph, str, str, int]] = field(default_factory=list)
     texts: list[tuple[Paragraph, str | None, bool]] = field(default_factory=list)
     own: list[Paragraph] = field(default_factory=list)
+    before: list[Paragraph] = field(default_factory=list)  # title, preamble, summary
     signatory: dict | None = None
     date: str | None = None
     executor: dict | None = None
@@ -700,6 +701,7 @@ def read_paragraphs(report: Report) -> None:
     table_at = report.table.after if report.table else len(paragraphs)
     title = next((p.number for p in paragraphs if period_of_title(p.text)), 1)
     read_summary(report, [p for p in paragraphs[title:table_at]])
+    report.before = [p for p in paragraphs[:table_at] if plain(p.text)]
     own_styles = any(p.style in OWN_STYLES for p in paragraphs)
     after = [p for p in paragraphs[table_at:] if plain(p.text)]
     prefixes = tuple(_archive()["own"][report.lang])
@@ -714,7 +716,7 @@ def read_paragraphs(report: Report) -> None:
         if executor and norm(executor.group("word")) in executor_words:
             report.executor = {"name": executor.group("name"), "phone": executor.group("phone")}
             continue
-        if text.startswith(prefixes):
+        if text.startswith(prefixes) or paragraph.style == "Executor":
             report.own.append(paragraph)
             continue
         items = narrative_items(text, report.period, report.lang)

@@ -346,15 +346,20 @@ def _split(report: Report) -> dict[str, list]:
             "closing": [t for t in texts if t[2]]}
 
 
-def _narrative_comments(reports: dict[str, Report]) -> str:
+def _record(reports: dict[str, Report]) -> str:
+    """The paragraphs that are not free text, as comments: none is dropped without a trace."""
     lines = ["", *("# " + line for line in textwrap.wrap((
-        "The narrative as the Word files have it: the reports write it again from the table, "
-        "so it is kept here only as a record."), 94))]
+        "The rest of the Word files' text: the title, the preamble, the summary, the "
+        "narrative's lists and the chart's lines, which the reports write again from the facts "
+        "and the table; kept here only as a record."), 94))]
     for lang in LANGUAGES:
-        for paragraph in reports[lang].narrative:
-            lines.append(f"#   {reports[lang].word.file}, paragraph {paragraph.number}:")
-            lines.extend("#     " + line for line in textwrap.wrap(plain(paragraph.text), 90))
-    return "\n".join(lines) + "\n" if len(lines) > 2 else ""
+        report = reports[lang]
+        for paragraph in sorted(report.before + report.narrative + report.own,
+                                key=lambda p: p.number):
+            lines.append(f"#   {report.word.file}, paragraph {paragraph.number}:")
+            lines.extend("#     " + line for line in textwrap.wrap(
+                plain(paragraph.text), 90, break_on_hyphens=False))
+    return "\n".join(lines) + "\n" if len(lines) > 3 else ""
 
 
 def _people(reports: dict[str, Report]) -> dict:
@@ -408,7 +413,7 @@ def import_month(period: Period, pair: dict[str, WordFile], workspace: Workspace
     data_dir = workspace.data_dir
     path = data_dir / f"{period}.yaml"
     body = month_text(period, _people(reports), workspace.schema_reference(path), path,
-                      figures, texts + _narrative_comments(reports))
+                      figures, texts + _record(reports))
     lines = body.split("\n", 2)
     body = lines[0] + "\n#\n" + _header(month, source) + "\n".join(lines[1:])
     if path.exists() and not force:
