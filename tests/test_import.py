@@ -222,6 +222,9 @@ def test_a_folder_of_months_with_bad_files_and_its_summary(tmp_path) -> None:
     write_report(folder / "quarter.docx", ["Анализ работы за III квартал 2021 года", "Текст."])
     with zipfile.ZipFile(folder / "broken.docx", "w") as archive:
         archive.writestr("word/document.xml", "<w:document")
+    with zipfile.ZipFile(folder / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<" + b" " * (80 * 1024 * 1024))
+    os.mkfifo(folder / "pipe.docx")
     write_report(folder / "other-table.docx", [
         "Анализ работы интернет-ресурсов за май 2021 года",
         [[("Дата", 1, None), ("Событие", 1, None)], [("01.05", 1, None), ("—", 1, None)]]])
@@ -231,8 +234,12 @@ def test_a_folder_of_months_with_bad_files_and_its_summary(tmp_path) -> None:
     assert "letter.docx: error [not-a-report]" in out
     assert "quarter.docx, paragraph 1: error [not-monthly]" in out
     assert "broken.docx: error [file-unreadable]" in out
+    assert "bomb.docx: error [file-unreadable] the file cannot be read: it unpacks to more " \
+        "than a report holds (80 MB)" in out
+    assert "pipe.docx: error [file-unreadable] the file cannot be read: it is not a regular " \
+        "file (a named pipe)" in out
     assert "other-table.docx: error [language-missing]" in out
-    assert "2 months imported, 1 refused, 4 files not read as a month's report" in out
+    assert "2 months imported, 1 refused, 6 files not read as a month's report" in out
     assert "  2020-08: imported; findings: cells-empty" not in out
     assert "  2020-08: imported; findings: column-missing 1, languages-disagree 9" in out
     assert "  2021-03: imported" in out
