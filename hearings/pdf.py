@@ -171,29 +171,34 @@ def _group_runs(group: int) -> bool:
     return False
 
 
+def _convert(documents: dict[str, bytes], target: str, work: Path) -> tuple[int, str]:
+    """The documents written into work/in and converted to `target` into work/out by one
+    LibreOffice run: its exit code and the end of its output."""
+    command = libreoffice()
+    (work / "in").mkdir()
+    for name, data in documents.items():
+        (work / "in" / name).write_bytes(data)
+    try:
+        return _run([command, "--headless", "--norestore",
+                     f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                     "--convert-to", target, "--outdir", str(work / "out"),
+                     *(str(work / "in" / name) for name in documents)], work)
+    except subprocess.TimeoutExpired as err:
+        raise ConversionError(_("LibreOffice did not finish within {seconds} s and was "
+                                "stopped").format(seconds=TIMEOUT_SECONDS)) from err
+    except OSError as err:
+        raise ConversionError(_("LibreOffice could not be started: {reason}").format(
+            reason=err)) from err
+
+
 def to_pdf(documents: dict[str, bytes], families: list[str]) -> dict[str, bytes]:
     """PDF/A-2b bytes for each DOCX (name -> bytes), converted in a single LibreOffice run,
     each validated and drawn in `families` only (ConversionError otherwise: nothing is
     returned)."""
     from .pdfa import archival  # 0.13 s of imports that a build without --pdf does not need
 
-    command = libreoffice()
     with work_folder() as work:
-        (work / "in").mkdir()
-        for name, data in documents.items():
-            (work / "in" / name).write_bytes(data)
-        try:
-            code, output = _run(
-                [command, "--headless", "--norestore",
-                 f"-env:UserInstallation={(work / 'profile').as_uri()}",
-                 "--convert-to", EXPORT, "--outdir", str(work / "out"),
-                 *(str(work / "in" / name) for name in documents)], work)
-        except subprocess.TimeoutExpired as err:
-            raise ConversionError(_("LibreOffice did not finish within {seconds} s and was "
-                                    "stopped").format(seconds=TIMEOUT_SECONDS)) from err
-        except OSError as err:
-            raise ConversionError(_("LibreOffice could not be started: {reason}").format(
-                reason=err)) from err
+        code, output = _convert(documents, EXPORT, work)
         results = {}
         for name in documents:
             pdf = work / "out" / (Path(name).stem + ".pdf")
@@ -212,23 +217,8 @@ def to_pdf(documents: dict[str, bytes], families: list[str]) -> dict[str, bytes]
 def to_docx(documents: dict[str, bytes]) -> dict[str, bytes | str]:
     """Old Word files (.doc, name -> bytes) as .docx, converted in a single LibreOffice run:
     each name to its bytes, or to why it could not be converted."""
-    command = libreoffice()
     with work_folder() as work:
-        (work / "in").mkdir()
-        for name, data in documents.items():
-            (work / "in" / name).write_bytes(data)
-        try:
-            code, output = _run(
-                [command, "--headless", "--norestore",
-                 f"-env:UserInstallation={(work / 'profile').as_uri()}",
-                 "--convert-to", "docx", "--outdir", str(work / "out"),
-                 *(str(work / "in" / name) for name in documents)], work)
-        except subprocess.TimeoutExpired as err:
-            raise ConversionError(_("LibreOffice did not finish within {seconds} s and was "
-                                    "stopped").format(seconds=TIMEOUT_SECONDS)) from err
-        except OSError as err:
-            raise ConversionError(_("LibreOffice could not be started: {reason}").format(
-                reason=err)) from err
+        code, output = _convert(documents, "docx", work)
         results: dict[str, bytes | str] = {}
         for name in documents:
             docx = work / "out" / (Path(name).stem + ".docx")
