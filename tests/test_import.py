@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from docx import Document
 
 from hearings.load import load
@@ -137,7 +138,8 @@ def _variant(folder: Path, period: str = "2021-03", *, count_in_text: int | None
     data = month_data(period, {("almaty-oblast", "protocol-missing"): 5,
                                ("kostanay", "less-than-20-days"): 1})
     month = Period.parse(period)
-    names = {"ru": "март", "kk": "наурыз"}
+    names = {"ru": format_date(month.first_day, "LLLL", locale="ru"),
+             "kk": format_date(month.first_day, "MMMM", locale="kk")}
     docs = {}
     for lang in ("ru", "kk"):
         from hearings.reference import reference
@@ -187,21 +189,30 @@ def _variant(folder: Path, period: str = "2021-03", *, count_in_text: int | None
     return docs["ru"], docs["kk"]
 
 
-def test_a_month_typed_by_another_hand(tmp_path) -> None:
-    _variant(tmp_path / "in")
+@pytest.mark.parametrize(("period", "empty"), [("2021-03", 149), ("2022-10", 176)])
+def test_a_month_typed_by_another_hand(tmp_path, period, empty) -> None:
+    """Before and after the 2021 Rules; 2022-10 with its 20 regions and Astana."""
+    _variant(tmp_path / "in", period)
     code, out = _invoke(tmp_path, ["in", "--format", "json"])
     result = json.loads(out)
     month = result["months"][0]
     assert code == 0, out
-    assert month["written"] == "data/2021-03.yaml"
+    assert month["written"] == f"data/{period}.yaml"
     # the zeros typed as empty cells: said once per table, with where they are
     assert [(f["code"], f["found"]) for f in month["findings"]] == [("cells-empty", None)] * 2
-    assert "149 empty cells read as 0: row 3 column 5" in month["findings"][0]["message"]
-    imported = load(tmp_path / "data" / "2021-03.yaml").data
-    expected = month_data("2021-03", {("almaty-oblast", "protocol-missing"): 5,
-                                      ("kostanay", "less-than-20-days"): 1})
+    assert f"{empty} empty cells read as 0: row 3 column 5" in month["findings"][0]["message"]
+    imported = load(tmp_path / "data" / f"{period}.yaml").data
+    expected = month_data(period, {("almaty-oblast", "protocol-missing"): 5,
+                                   ("kostanay", "less-than-20-days"): 1})
     for key in FIGURES:
         assert imported[key] == expected[key], key
+
+
+def test_figures_as_typed() -> None:
+    from hearings.archive import _figure
+    assert [_figure(t) for t in ("1 234", "1\u00a0234", "12", "–", "-", "—", "n/a", "1,5",
+                                 "две")] == [1234, 1234, 12, "n/a", "n/a", "n/a", "n/a", None,
+                                             None]
 
 
 def test_a_count_in_the_text_that_the_table_does_not_have(tmp_path) -> None:
