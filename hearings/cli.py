@@ -592,3 +592,14 @@ def import_(paths: tuple[Path, ...], data_dir: Path, source: str, force: bool,
         raise _fail(err) from err
     click.echo(import_as_json(result) if output_format == "json" else import_as_text(result))
     sys.exit(1 if result.failed else 0)
+
+
+@main.command(help=N_(
+    "Serve editors over stdio as a language server for monthly files: every finding while "
+    "the file is typed, quick fixes, and what region and category codes stand for."),
+    options_metavar=N_("[OPTIONS]"))
+@_lang_option
+def lsp() -> None:
+    from .lsp import serve
+
+    serve()

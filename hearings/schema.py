@@ -362,7 +362,8 @@ def _findings(context: Context, error, root: dict) -> Iterator[Finding]:
                 hint = (_("did you mean '{key}'?").format(key=close[0]) if close else
                         _("expected one of: {keys}").format(keys=", ".join(allowed)))
                 yield context.finding("unknown-key", (*path, key), key=True,
-                                      params={"key": key, "hint": hint})
+                                      params={"key": key, "hint": hint,
+                                              "suggestion": close[0] if close else None})
     elif keyword == "required":
         for key in error.validator_value:
             if key not in error.instance:

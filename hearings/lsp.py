@@ -1,0 +1,239 @@
+"""`hearings lsp`: a language server for monthly files over stdio. On open and on every
+change it validates the editor's text (not the file on disk) as `validate` does and publishes
+every finding at its line and column; it offers the fixes that are certain (a row's total,
+the summary, a mistyped key, a region's missing row) and says on hover what a region code,
+a category code or a summary figure stands for in that month.
+
+yaml-language-server, beside it on the same file, keeps what JSON Schema says about the
+file's shape; this server says the rest, so the schema's findings are left to it."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+
+from .findings import ERROR, Finding
+from .i18n import MESSAGE_LANGUAGES, _, language, language_from_environment, set_language
+from .reference import Period, reference
+from .validate import check_text
+from .workspace import Workspace
+
+# What yaml-language-server reports from the same schema (decided in the README): this
+# server leaves these to it, so that no problem is underlined twice.
+SCHEMA_CODES = frozenset({"unknown-key", "missing-key", "wrong-type", "invalid-value",
+                          "yaml-syntax"})
+SEVERITY = {ERROR: lsp.DiagnosticSeverity.Error}
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("hearings")
+    except PackageNotFoundError:
+        return "0"
+
+
+server = LanguageServer("hearings", _version())
+_findings: dict[str, list[Finding]] = {}
+_schema_too = {"on": False}  # HEARINGS_LSP_SCHEMA=1, or without yaml-language-server
+
+
+def _path(uri: str) -> Path:
+    return Path(unquote(urlparse(uri).path))
+
+
+def _language(locale: str | None) -> str:
+    """The client's locale ("ru", "kk-KZ", "en-US"), else HEARINGS_LANG, as the CLI has it."""
+    code = (locale or "").replace("_", "-").split("-")[0].lower()
+    return code if code in MESSAGE_LANGUAGES else language_from_environment()
+
+
+@server.feature(lsp.INITIALIZE)
+def initialize(ls: LanguageServer, params: lsp.InitializeParams) -> None:
+    set_language(_language(params.locale))
+    _schema_too["on"] = os.environ.get("HEARINGS_LSP_SCHEMA") == "1"
+
+
+def _token_end(line: str, start: int) -> int:
+    """Where the value or key that starts at `start` (0-based) ends on its line."""
+    match = re.match(r"[^\s#:,}\]]+", line[start:])
+    return start + (match.end() if match else 1)
+
+
+def _range(lines: list[str], finding: Finding) -> lsp.Range:
+    row = max(finding.line - 1, 0)
+    text = lines[row] if row < len(lines) else ""
+    start = min(max(finding.column - 1, 0), len(text))
+    return lsp.Range(lsp.Position(row, start), lsp.Position(row, _token_end(text, start)))
+
+
+def diagnostics(text: str, uri: str) -> list[lsp.Diagnostic]:
+    """The findings of the editor's text as diagnostics, the schema's left out unless asked."""
+    path = _path(uri)
+    workspace = Workspace.find(path.parent)
+    try:
+        facts = workspace.facts()
+    except Exception:  # a facts file the editor cannot read: the package's facts serve
+        from .facts import facts as packaged
+        facts = packaged()
+    report = check_text(text, str(path), facts)
+    _findings[uri] = report.findings  # the schema's too: their fixes are offered
+    shown = [f for f in report.findings if _schema_too["on"] or f.code not in SCHEMA_CODES]
+    lines = text.split("\n")
+    return [lsp.Diagnostic(range=_range(lines, f), message=f.message, code=f.code,
+                           source="hearings",
+                           severity=SEVERITY.get(f.severity, lsp.DiagnosticSeverity.Warning))
+            for f in shown]
+
+
+def _publish(ls: LanguageServer, uri: str) -> None:
+    document = ls.workspace.get_text_document(uri)
+    ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
+        uri=uri, version=document.version, diagnostics=diagnostics(document.source, uri)))
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: LanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
+    _publish(ls, params.text_document.uri)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: LanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    _publish(ls, params.text_document.uri)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: LanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
+    _findings.pop(params.text_document.uri, None)
+    ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
+        uri=params.text_document.uri, diagnostics=[]))
+
+
+# --- quick fixes ------------------------------------------------------------------------------
+
+def _replace(uri: str, lines: list[str], finding: Finding, new: str, title: str
+             ) -> lsp.CodeAction:
+    where = _range(lines, finding)
+    return lsp.CodeAction(title=title, kind=lsp.CodeActionKind.QuickFix, is_preferred=True,
+                          edit=lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(where, new)]}))
+
+
+def _missing_row(uri: str, lines: list[str], finding: Finding, text: str) -> lsp.CodeAction | None:
+    """A region's row at zero, inserted before the next top-level key after `regions:`."""
+    match = re.search(r"^period:\s*['\"]?(\d{4}-\d{2})", text, re.MULTILINE)
+    code = finding.params.get("code") or (finding.path[1] if len(finding.path) > 1 else None)
+    if not match or code is None:
+        return None
+    start = next((i for i, line in enumerate(lines) if line.startswith("regions:")), None)
+    if start is None:
+        return None
+    end = next((i for i in range(start + 1, len(lines))
+                if lines[i] and not lines[i].startswith((" ", "#"))), len(lines))
+    while end > start + 1 and not lines[end - 1].strip():
+        end -= 1
+    region = reference().region(code)
+    forms = region.name(Period.parse(match.group(1))).forms
+    row = (f"\n  {code}:  # {forms['ru']['table']} / {forms['kk']['table']}\n"
+           "    announcements: 0\n    protocols: 0\n    violations:\n"
+           + "".join(f"      {c.code}: 0\n" for c in reference().categories)
+           + "    total: 0\n")
+    at = lsp.Position(end - 1, len(lines[end - 1]))
+    return lsp.CodeAction(
+        title=_("Add the row of {region}, at zero").format(region=finding.region or code),
+        kind=lsp.CodeActionKind.QuickFix,
+        edit=lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(lsp.Range(at, at),
+                                                           row.rstrip("\n"))]}))
+
+
+def fixes(uri: str, text: str, wanted: lsp.Range) -> list[lsp.CodeAction]:
+    """The certain fixes of the findings on the lines asked for; never one that guesses a
+    count."""
+    lines = text.split("\n")
+    actions = []
+    for finding in _findings.get(uri, []):
+        if not wanted.start.line <= finding.line - 1 <= wanted.end.line:
+            continue
+        if finding.code in ("row-total-mismatch", "summary-mismatch") and isinstance(
+                finding.expected, int):
+            actions.append(_replace(uri, lines, finding, str(finding.expected), _(
+                "Set it to {expected}, what the table adds up to").format(
+                    expected=finding.expected)))
+        elif finding.code == "unknown-key" and finding.params.get("suggestion"):
+            suggestion = finding.params["suggestion"]
+            actions.append(_replace(uri, lines, finding, suggestion, _(
+                "Replace '{key}' by '{suggestion}'").format(key=finding.params["key"],
+                                                            suggestion=suggestion)))
+        elif finding.code == "region-missing":
+            action = _missing_row(uri, lines, finding, text)
+            if action:
+                actions.append(action)
+    return actions
+
+
+@server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(
+    code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+def code_action(ls: LanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    return fixes(params.text_document.uri, document.source, params.range)
+
+
+# --- hover ------------------------------------------------------------------------------------
+
+def hover_text(text: str, line: int, character: int) -> str | None:
+    """What the word under the cursor stands for in the file's month: a region code its
+    names, a category code its headers and clause, a summary figure how it is made up."""
+    lines = text.split("\n")
+    if line >= len(lines):
+        return None
+    match = re.search(r"^period:\s*['\"]?(\d{4}-\d{2})", text, re.MULTILINE)
+    period = Period.parse(match.group(1)) if match else None
+    current = lines[line]
+    word = next((m.group(0) for m in re.finditer(r"[a-z][a-z0-9_-]*", current)
+                 if m.start() <= character <= m.end()), None)
+    if word is None or period is None:
+        return None
+    ref = reference()
+    region = ref.region(word)
+    if region is not None:
+        if not region.validity.covers(period.last_day):
+            return _("{code}: not in force in {period}").format(code=word, period=period)
+        forms = region.name(period).forms
+        return (f"**{forms['ru']['official']}** / **{forms['kk']['official']}**\n\n"
+                + _("in the table: {ru} / {kk}; KATO {kato}").format(
+                    ru=forms["ru"]["table"], kk=forms["kk"]["table"], kato=region.kato))
+    category = ref.category(word)
+    if category is not None:
+        lang = language()
+        text_lang = lang if lang in ("ru", "kk") else "ru"
+        facts = Workspace.here().facts().for_month(period)
+        clause = facts.clause(category)
+        group = next(g for g in ref.groups if g.code == category.group)
+        return (f"**{category.header['ru']}** / **{category.header['kk']}**\n\n"
+                + _("{label}; counted with the {group}; {period}: {clause}").format(
+                    label=category.label[lang if lang in category.label else "en"],
+                    group=group.title[lang] if lang in group.title else group.code,
+                    period=period,
+                    clause=clause[text_lang] if clause else _("no clause cited")))
+    stripped = current.strip()
+    if stripped.startswith(word + ":") and word in ("announcements", "protocols", "violations") \
+            and line > 0 and any(row.startswith("summary:") for row in lines[:line]) \
+            and not any(row.startswith("regions:") for row in lines[:line]):
+        return _("the sum of every region's {figure} in the table").format(figure=word)
+    return None
+
+
+@server.feature(lsp.TEXT_DOCUMENT_HOVER)
+def hover(ls: LanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    text = hover_text(document.source, params.position.line, params.position.character)
+    if text is None:
+        return None
+    return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
+
+
+def serve() -> None:
+    server.start_io()

@@ -1,0 +1,294 @@
+"""`hearings lsp` driven over stdio by a real LSP client (pygls's): diagnostics at the line
+and column `validate` gives, in three languages, the quick fixes, hover in a 2019, a 2022-10
+and a 2026 month; and by Neovim's own client, headless."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from lsprotocol import types as lsp
+from pygls.lsp.client import LanguageClient
+
+from .months import month_data, write_month
+
+
+class Session:
+    """One server process, one client, the diagnostics it published by document."""
+
+    def __init__(self, locale: str | None = None) -> None:
+        self.locale = locale
+        self.client = LanguageClient("hearings-tests", "1")
+        self.published: dict[str, asyncio.Queue] = {}
+
+        @self.client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def published(params: lsp.PublishDiagnosticsParams) -> None:
+            self.published.setdefault(params.uri, asyncio.Queue()).put_nowait(
+                params.diagnostics)
+
+    async def __aenter__(self) -> Session:
+        env = {k: v for k, v in os.environ.items() if k != "HEARINGS_LANG"}
+        await self.client.start_io(sys.executable, "-m", "hearings", "lsp", env=env)
+        await self.client.initialize_async(lsp.InitializeParams(
+            capabilities=lsp.ClientCapabilities(), locale=self.locale))
+        self.client.initialized(lsp.InitializedParams())
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.client.shutdown_async(None)
+        self.client.exit(None)
+        await self.client.stop()
+
+    async def open(self, path: Path, text: str | None = None) -> list[lsp.Diagnostic]:
+        uri = path.as_uri()
+        self.client.text_document_did_open(lsp.DidOpenTextDocumentParams(
+            lsp.TextDocumentItem(uri, "yaml", 1, text if text is not None
+                                 else path.read_text(encoding="utf-8"))))
+        return await self.diagnostics(uri)
+
+    async def change(self, path: Path, text: str, version: int) -> list[lsp.Diagnostic]:
+        uri = path.as_uri()
+        self.client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+            lsp.VersionedTextDocumentIdentifier(version, uri),
+            [lsp.TextDocumentContentChangeWholeDocument(text)]))
+        return await self.diagnostics(uri)
+
+    async def diagnostics(self, uri: str) -> list[lsp.Diagnostic]:
+        queue = self.published.setdefault(uri, asyncio.Queue())
+        return await asyncio.wait_for(queue.get(), 30)
+
+
+def _run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def _validate(folder: Path, path: Path, lang: str = "en") -> list[dict]:
+    done = subprocess.run([sys.executable, "-m", "hearings", "--lang", lang, "validate",
+                           "--format", "json", str(path)], cwd=folder, capture_output=True,
+                          text=True)
+    return json.loads(done.stdout)["files"][0]["findings"]
+
+
+def _broken(folder: Path) -> Path:
+    """A month with a row total off, the summary off and a mixed-script word."""
+    data = month_data("2020-08", {("kostanay", "less-than-20-days"): 2})
+    data["regions"]["kostanay"]["total"] = 3
+    data["summary"]["violations"] = 5
+    data["closing"] = [{**data["closing"][0],
+                        "ru": "Работа в данном направлении продолжаeтся."}]  # a Latin e
+    return write_month(folder / "data", data)
+
+
+@pytest.mark.parametrize(("locale", "lang"), [("en-US", "en"), ("ru-RU", "ru"), ("kk", "kk")])
+def test_every_finding_is_a_diagnostic_where_validate_puts_it(tmp_path, locale, lang) -> None:
+    path = _broken(tmp_path)
+    expected = _validate(tmp_path, path, lang)
+
+    async def session():
+        async with Session(locale) as s:
+            return await s.open(path)
+    diagnostics = _run(session())
+    got = sorted((d.code, d.range.start.line + 1, d.range.start.character + 1, d.message)
+                 for d in diagnostics)
+    assert got == sorted((f["code"], f["line"], f["column"], f["message"]) for f in expected)
+    assert {d.code for d in diagnostics} >= {"row-total-mismatch", "summary-mismatch",
+                                             "mixed-script"}
+    severities = {d.code: d.severity for d in diagnostics}
+    assert severities["row-total-mismatch"] == lsp.DiagnosticSeverity.Error
+    assert severities["mixed-script"] == lsp.DiagnosticSeverity.Warning
+
+
+def test_the_editors_text_is_checked_not_the_file_on_disk(tmp_path) -> None:
+    path = write_month(tmp_path / "data", month_data("2020-08"))
+    text = path.read_text(encoding="utf-8")
+
+    async def session():
+        async with Session("en") as s:
+            first = await s.open(path)
+            lines = text.split("\n")
+            row = _line_of(text, "less-than-20-days: 0", after="kostanay:")
+            lines[row] = "      less-than-20-days: 1"
+            typed = "\n".join(lines)
+            second = await s.change(path, typed, 2)
+            third = await s.change(path, text, 3)
+            return first, second, third
+    first, second, third = _run(session())
+    assert [d.code for d in first] == [] and [d.code for d in third] == []
+    # the row, the violations in total and those by announcements
+    assert sorted(d.code for d in second) == ["row-total-mismatch", "summary-mismatch",
+                                              "summary-mismatch"]
+
+
+def _apply(text: str, edits: list[lsp.TextEdit]) -> str:
+    lines = text.split("\n")
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character),
+                       reverse=True):
+        start, end = edit.range.start, edit.range.end
+        before = lines[start.line][:start.character]
+        after = lines[end.line][end.character:]
+        lines[start.line:end.line + 1] = (before + edit.new_text + after).split("\n")
+    return "\n".join(lines)
+
+
+def _fix(path: Path, text: str, line: int) -> list[lsp.CodeAction]:
+    async def session():
+        async with Session("en") as s:
+            await s.open(path, text)
+            return await s.client.text_document_code_action_async(lsp.CodeActionParams(
+                lsp.TextDocumentIdentifier(path.as_uri()),
+                lsp.Range(lsp.Position(line, 0), lsp.Position(line, 200)),
+                lsp.CodeActionContext(diagnostics=[])))
+    return _run(session()) or []
+
+
+def _line_of(text: str, needle: str, after: str = "") -> int:
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if after in line) if after else 0
+    return next(i for i in range(start, len(lines)) if needle in lines[i])
+
+
+def test_quick_fixes_set_a_total_the_summary_and_a_mistyped_key(tmp_path) -> None:
+    path = _broken(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    line = _line_of(text, "total: 3", after="kostanay:")
+    [action] = _fix(path, text, line)
+    assert action.title == "Set it to 2, what the table adds up to"
+    fixed = _apply(text, action.edit.changes[path.as_uri()])
+    assert fixed.split("\n")[line] == "    total: 2"
+    line = _line_of(fixed, "violations: 5")
+    [action] = _fix(path, fixed, line)
+    fixed = _apply(fixed, action.edit.changes[path.as_uri()])
+    typo = fixed.replace("      backdated: 0", "      bakdated: 0", 1)
+    line = _line_of(typo, "bakdated")
+    [action] = _fix(path, typo, line)
+    assert action.title == "Replace 'bakdated' by 'backdated'"
+    assert _apply(typo, action.edit.changes[path.as_uri()]) == fixed
+    path.write_text(fixed, encoding="utf-8")
+    assert {f["code"] for f in _validate(tmp_path, path)} == {"mixed-script"}
+
+
+def test_a_quick_fix_adds_a_missing_region_at_zero(tmp_path) -> None:
+    data = month_data("2022-10", placed={})
+    del data["regions"]["ulytau"]
+    path = write_month(tmp_path / "data", data)
+    text = path.read_text(encoding="utf-8")
+    line = _line_of(text, "regions:")
+    [action] = _fix(path, text, line)
+    fixed = _apply(text, action.edit.changes[path.as_uri()])
+    assert yaml.safe_load(fixed)["regions"]["ulytau"]["total"] == 0
+    path.write_text(fixed, encoding="utf-8")
+    # what remains is the departments after 2020, which the reference data does not know
+    assert {f["code"] for f in _validate(tmp_path, path)} == {"fact-left-out"}
+
+
+def test_no_fix_guesses_a_count(tmp_path) -> None:
+    data = month_data("2020-08", {("kostanay", "less-than-20-days"): 2})
+    data["regions"]["kostanay"]["protocols"] = 0  # count-exceeds-placed is no certain fix
+    data["regions"]["kostanay"]["announcements"] = 1
+    path = write_month(tmp_path / "data", data)
+    text = path.read_text(encoding="utf-8")
+    line = _line_of(text, "less-than-20-days: 2")
+    assert _fix(path, text, line) == []
+
+
+@pytest.mark.parametrize(("period", "word", "says"), [
+    ("2019-05", "astana", "город Нур-Султан"),
+    ("2019-02", "astana", "город Астана"),
+    ("2022-10", "astana", "город Астана"),
+    ("2022-10", "abai", "область Абай"),
+    ("2019-05", "abai", "abai: not in force in 2019-05"),
+    ("2026-11", "less-than-20-days", "Менее чем за 20 дней"),
+    ("2020-08", "less-than-20-days", "п. 12"),
+])
+def test_hover_knows_the_month(tmp_path, period, word, says) -> None:
+    path = write_month(tmp_path / "data", month_data(period))
+    text = path.read_text(encoding="utf-8")
+    if word == "abai" and period == "2019-05":
+        text = text.replace("regions:\n", "regions:\n  abai: {}\n", 1)
+    line = _line_of(text, f"  {word}:")
+    character = text.split("\n")[line].index(word) + 1
+
+    async def session():
+        async with Session("en") as s:
+            await s.open(path, text)
+            return await s.client.text_document_hover_async(lsp.HoverParams(
+                lsp.TextDocumentIdentifier(path.as_uri()), lsp.Position(line, character)))
+    hover = _run(session())
+    assert says in hover.contents.value
+
+
+NVIM = shutil.which("nvim")
+
+NVIM_SCRIPT = r"""
+-- Debian's Neovim (0.7): start_client and buf_attach_client, the choice of a code action
+-- through vim.ui.select, which this test answers with the first one
+local out = vim.env.OUT
+local client = vim.lsp.start_client({name = 'hearings',
+  cmd = {vim.env.PYTHON, '-m', 'hearings', 'lsp'}, root_dir = vim.env.ROOT})
+vim.lsp.buf_attach_client(0, client)
+local function code_of(d)
+  return d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
+end
+local function wait_for(code, line)
+  return vim.wait(30000, function()
+    for _, d in ipairs(vim.diagnostic.get(0)) do
+      if code_of(d) == code and (line == nil or d.lnum == line) then return true end
+    end
+    return false
+  end, 100)
+end
+local lines = {}
+local function record(label)
+  for _, d in ipairs(vim.diagnostic.get(0)) do
+    table.insert(lines, label .. ' ' .. code_of(d) .. ' ' .. (d.lnum + 1) .. ':' .. (d.col + 1))
+  end
+end
+local ok = wait_for('summary-mismatch')
+table.insert(lines, 'opened ' .. tostring(ok))
+record('open')
+-- the analyst types a wrong total: the row is underlined as she types
+local row = tonumber(vim.env.ROW)
+vim.api.nvim_buf_set_lines(0, row, row + 1, false, {'    total: 7'})
+ok = wait_for('row-total-mismatch', row)
+table.insert(lines, 'typed ' .. tostring(ok))
+record('typed')
+-- the quick fix through the editor
+vim.ui.select = function(items, _, on_choice) on_choice(items[1], 1) end
+vim.api.nvim_win_set_cursor(0, {row + 1, 11})
+vim.lsp.buf.code_action()
+vim.wait(10000, function()
+  return vim.api.nvim_buf_get_lines(0, row, row + 1, false)[1] ~= '    total: 7' end, 100)
+table.insert(lines, 'fixed ' .. vim.api.nvim_buf_get_lines(0, row, row + 1, false)[1])
+vim.fn.writefile(lines, out)
+vim.cmd('qa!')
+"""
+
+
+@pytest.mark.skipif(NVIM is None and not os.environ.get("CI"), reason="Neovim not installed")
+def test_neovim_underlines_a_row_total_as_it_is_typed_and_applies_the_fix(tmp_path) -> None:
+    data = month_data("2020-08", {("kostanay", "less-than-20-days"): 2})
+    data["summary"]["violations"] = 3
+    path = write_month(tmp_path / "data", data)
+    text = path.read_text(encoding="utf-8")
+    row = _line_of(text, "total: 2", after="kostanay:")
+    script = tmp_path / "test.lua"
+    script.write_text(NVIM_SCRIPT, encoding="utf-8")
+    out = tmp_path / "out.txt"
+    env = {**os.environ, "OUT": str(out), "PYTHON": sys.executable, "ROOT": str(tmp_path),
+           "ROW": str(row), "HEARINGS_LANG": "en"}
+    done = subprocess.run([NVIM, "--headless", "--clean", str(path), "-c", f"luafile {script}"],
+                          capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path,
+                          stdin=subprocess.DEVNULL)
+    assert out.exists(), done.stdout + done.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert "opened true" in lines and "typed true" in lines, lines
+    assert f"typed row-total-mismatch {row + 1}:12" in lines, lines
+    assert "open summary-mismatch" in " ".join(lines)
+    assert lines[-1] == "fixed     total: 2"
