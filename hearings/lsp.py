@@ -215,7 +215,7 @@ def hover_text(text: str, line: int, character: int) -> str | None:
         return (f"**{category.header['ru']}** / **{category.header['kk']}**\n\n"
                 + _("{label}; counted with the {group}; {period}: {clause}").format(
                     label=category.label[lang if lang in category.label else "en"],
-                    group=group.title[lang] if lang in group.title else group.code,
+                    group=group.title.get(lang, group.code),
                     period=period,
                     clause=clause[text_lang] if clause else _("no clause cited")))
     stripped = current.strip()
