@@ -8,7 +8,7 @@ from .checks import CHECKS, table_figures
 from .context import Context, period_of, unreadable
 from .facts import Facts, facts
 from .findings import FileReport, Finding
-from .load import Document, LoadError, load, parse
+from .load import Document, LoadError, decode, load, parse
 from .reference import reference
 from .schema import check_schema
 
@@ -36,9 +36,11 @@ def check_file(path: Path, file: str | None = None, month_facts: Facts | None = 
 
 
 def check_text(text: str, file: str, month_facts: Facts | None = None) -> FileReport:
-    """The findings for a monthly file's text that is not on disk yet (what `new` writes)."""
+    """The findings for a monthly file's text that is not on disk (what `new` writes, what
+    an editor holds), with the same checks of its characters as a file's bytes get."""
     try:
-        return check_document(parse(text, file), month_facts)[0]
+        return check_document(parse(decode(text.encode("utf-8", "replace")), file),
+                              month_facts)[0]
     except LoadError as err:
         return unreadable(err, file)
 

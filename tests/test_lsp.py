@@ -14,17 +14,22 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
 
+from hearings.cli import main
+
+from .conftest import ROOT
 from .months import month_data, write_month
 
 
 class Session:
     """One server process, one client, the diagnostics it published by document."""
 
-    def __init__(self, locale: str | None = None) -> None:
+    def __init__(self, locale: str | None = None, **env: str) -> None:
         self.locale = locale
+        self.env = env
         self.client = LanguageClient("hearings-tests", "1")
         self.published: dict[str, asyncio.Queue] = {}
 
@@ -34,7 +39,7 @@ class Session:
                 params.diagnostics)
 
     async def __aenter__(self) -> Session:
-        env = {k: v for k, v in os.environ.items() if k != "HEARINGS_LANG"}
+        env = {**{k: v for k, v in os.environ.items() if k != "HEARINGS_LANG"}, **self.env}
         await self.client.start_io(sys.executable, "-m", "hearings", "lsp", env=env)
         await self.client.initialize_async(lsp.InitializeParams(
             capabilities=lsp.ClientCapabilities(), locale=self.locale))
@@ -124,6 +129,39 @@ def test_the_editors_text_is_checked_not_the_file_on_disk(tmp_path) -> None:
     # the row, the violations in total and those by announcements
     assert sorted(d.code for d in second) == ["row-total-mismatch", "summary-mismatch",
                                               "summary-mismatch"]
+
+
+FIXTURES = sorted(p for p in (ROOT / "tests" / "fixtures").iterdir()
+                  if p.is_dir() and p.name != "not-utf8")  # an editor holds text, not bytes
+
+
+@pytest.mark.parametrize(("locale", "lang"), [("en", "en"), ("ru", "ru"), ("kk-KZ", "kk")])
+def test_every_finding_code_of_the_fixtures_as_a_diagnostic(locale, lang, monkeypatch) -> None:
+    """Each fixture's monthly file opened in the editor: its findings at validate's line and
+    column, in the client's language (the schema's too, as HEARINGS_LSP_SCHEMA=1 shows)."""
+    files = [next(p for p in folder.iterdir() if p.suffix == ".yaml") for folder in FIXTURES]
+
+    async def session():
+        async with Session(locale, HEARINGS_LSP_SCHEMA="1") as s:
+            return [await s.open(path, path.read_bytes().decode("utf-8", "replace"))
+                    for path in files]
+    published = _run(session())
+    seen, wanted = set(), set()
+    for path, diagnostics in zip(files, published, strict=True):
+        monkeypatch.chdir(path.parent)
+        result = CliRunner().invoke(main, ["--lang", lang, "validate", "--format", "json",
+                                           path.name])
+        expected = [f for f in json.loads(result.output)["files"][0]["findings"]
+                    if Path(f["file"]).name == path.name]
+        got = sorted((d.code, d.range.start.line + 1, d.range.start.character + 1, d.message)
+                     for d in diagnostics)
+        assert got == sorted((f["code"], f["line"], f["column"], f["message"])
+                             for f in expected), path.parent.name
+        seen |= {d.code for d in diagnostics}
+        code = path.parent.name.split(".")[0]
+        if any(f["code"] == code for f in expected):
+            wanted.add(code)
+    assert seen >= wanted and len(wanted) >= 40, sorted(wanted - seen)
 
 
 def _apply(text: str, edits: list[lsp.TextEdit]) -> str:
