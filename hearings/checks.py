@@ -15,6 +15,7 @@ from .context import NOT_ASSESSED, Context, category_name, is_count, nearest, pa
 from .facts import describe_gap, snippet
 from .findings import Finding
 from .i18n import N_, _
+from .translated import check_translations
 
 _MONTH_NAME = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -464,4 +465,5 @@ CHECKS = (check_file_name, check_period_not_future, check_texts_ended, check_reg
           check_row_totals,
           check_summary, check_bounds, check_scripts, check_evidence_entries,
           check_evidence_counts, check_observations, check_facts, check_numerals,
-          check_invisible, check_printable, check_ready_to_sign, check_document_date)
+          check_invisible, check_printable, check_ready_to_sign, check_document_date,
+          check_translations)

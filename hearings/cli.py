@@ -603,3 +603,51 @@ def lsp() -> None:
     from .lsp import serve
 
     serve()
+
+
+@main.command(help=N_(
+    "Say which free texts of a month need the translator: each observation and closing "
+    "paragraph, current, outdated (its source changed after it was translated) or not "
+    "marked; with --mark, record every text as translated as it stands now."),
+    options_metavar=N_("[OPTIONS]"))
+@click.argument("month", metavar=N_("MONTH-OR-FILE"))
+@_data_option
+@click.option("--mark", is_flag=True, help=N_(
+    "Record the texts as they stand as translated (after the translator's work)."))
+@click.option("--from", "source", type=click.Choice(["ru", "kk"]), default="ru",
+              show_default=True, help=N_("The language the texts are translated from."))
+@_lang_option
+def translated(month: str, data_dir: Path, mark: bool, source: str) -> None:
+    from .load import LoadError, load
+    from .output import as_text
+    from .translated import mark_text, states
+    from .validate import validate_file
+    from .write import write_atomically
+
+    workspace = _workspace(data_dir)
+    path = _month_file(month, workspace.data_dir)
+    report = validate_file(path, month_facts=workspace.facts())
+    try:
+        document = load(path)
+    except LoadError:
+        click.echo(as_text([report], strict=False))
+        sys.exit(1)
+    if mark:
+        try:
+            text, count = mark_text(document, source)
+        except ValueError as err:
+            raise click.ClickException(_(
+                "{place}: a text written as {{ru: ..., kk: ...}} on one line cannot be "
+                "marked; write it on lines of its own").format(place=err)) from err
+        write_atomically(path, text.encode("utf-8"))
+        click.echo(_("{file}: {count} texts marked as translated from {source}").format(
+            file=path, count=count, source=source))
+        document = load(path)
+    names = {"current": _("current"), "outdated": _("outdated: translate it again"),
+             "unmarked": _("not marked")}
+    outdated = 0
+    for state in states(document.data):
+        outdated += state.state == "outdated"
+        click.echo(f"{path}: {state.kind}[{state.index}] «{state.first_words} …»: "
+                   f"{names[state.state]}")
+    sys.exit(1 if outdated else 0)

@@ -129,6 +129,9 @@ KINDS: dict[str, Kind] = {
         "{region} › {category}: the count is {found}, but {bound} could not be assessed (n/a)")),
     "text-unfinished": Kind(WARNING, N_(
         "the text ends '…{found}', not as a sentence ends (. ! ? » )): was it cut short?")),
+    "translation-outdated": Kind(WARNING, N_(
+        "the {source} text (line {line}) changed after this {target} one was translated "
+        "from it: translate it again, then `hearings translated --mark` records it")),
     "mixed-script": Kind(WARNING, N_(
         "the word '{word}' mixes Cyrillic and Latin letters (Latin: {latin})")),
 }

@@ -149,6 +149,23 @@ def _missing_row(uri: str, lines: list[str], finding: Finding, text: str) -> lsp
                                                            row.rstrip("\n"))]}))
 
 
+def _translation_current(uri: str, lines: list[str], finding: Finding
+                         ) -> lsp.CodeAction | None:
+    """After the translator's work: the item's digest set to its source text as it stands."""
+    was, now = finding.params["was"], finding.params["now"]
+    for row in range(min(finding.line - 1, len(lines) - 1), -1, -1):
+        column = lines[row].find(f"digest: {was}")
+        if column >= 0:
+            start = lsp.Position(row, column + len("digest: "))
+            end = lsp.Position(row, column + len("digest: ") + len(was))
+            return lsp.CodeAction(
+                title=_("Mark this translation as made from the {source} text as it stands")
+                .format(source=finding.params["source"]), kind=lsp.CodeActionKind.QuickFix,
+                edit=lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(lsp.Range(start, end),
+                                                                   now)]}))
+    return None
+
+
 def fixes(uri: str, text: str, wanted: lsp.Range) -> list[lsp.CodeAction]:
     """The certain fixes of the findings on the lines asked for; never one that guesses a
     count."""
@@ -167,6 +184,10 @@ def fixes(uri: str, text: str, wanted: lsp.Range) -> list[lsp.CodeAction]:
             actions.append(_replace(uri, lines, finding, suggestion, _(
                 "Replace '{key}' by '{suggestion}'").format(key=finding.params["key"],
                                                             suggestion=suggestion)))
+        elif finding.code == "translation-outdated":
+            action = _translation_current(uri, lines, finding)
+            if action:
+                actions.append(action)
         elif finding.code == "region-missing":
             action = _missing_row(uri, lines, finding, text)
             if action:

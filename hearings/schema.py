@@ -20,7 +20,8 @@ def _texts(description: str) -> dict:
         "type": "object",
         "additionalProperties": False,
         "required": list(LANGUAGES),
-        "properties": {lang: {"$ref": "#/$defs/text"} for lang in LANGUAGES},
+        "properties": {**{lang: {"$ref": "#/$defs/text"} for lang in LANGUAGES},
+                       "translated": {"$ref": "#/$defs/translated"}},
     }
 
 
@@ -100,6 +101,7 @@ def monthly_schema(reference: Reference) -> dict:
                         "category": {"title": N_("a violation category's code"),
                                      "enum": category_codes},
                         **{lang: {"$ref": "#/$defs/text"} for lang in LANGUAGES},
+                        "translated": {"$ref": "#/$defs/translated"},
                     },
                 },
             },
@@ -177,6 +179,21 @@ def monthly_schema(reference: Reference) -> dict:
                 "anyOf": [{"$ref": "#/$defs/figure"}, {"const": NOT_ASSESSED}],
             },
             "text": {"title": N_("a non-empty text"), "type": "string", "pattern": "\\S"},
+            "translated": {
+                "description": N_("What the other language was translated from: the source "
+                                  "language and a digest of its text then (`hearings "
+                                  "translated --mark` writes it); when the source text "
+                                  "changes, validate warns translation-outdated."),
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["from", "digest"],
+                "properties": {
+                    "from": {"title": N_("the language translated from"),
+                             "enum": list(LANGUAGES)},
+                    "digest": {"title": N_("eight hexadecimal digits"), "type": "string",
+                               "pattern": "^[0-9a-f]{8}$"},
+                },
+            },
             "region": {
                 "type": "object",
                 "additionalProperties": False,

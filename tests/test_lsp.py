@@ -19,6 +19,7 @@ from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
 
 from hearings.cli import main
+from hearings.i18n import language, set_language
 
 from .conftest import ROOT
 from .months import month_data, write_month
@@ -147,10 +148,14 @@ def test_every_finding_code_of_the_fixtures_as_a_diagnostic(locale, lang, monkey
                     for path in files]
     published = _run(session())
     seen, wanted = set(), set()
+    before = language()
     for path, diagnostics in zip(files, published, strict=True):
         monkeypatch.chdir(path.parent)
-        result = CliRunner().invoke(main, ["--lang", lang, "validate", "--format", "json",
-                                           path.name])
+        try:
+            result = CliRunner().invoke(main, ["--lang", lang, "validate", "--format", "json",
+                                               path.name])
+        finally:  # --lang sets the process's language: the next tests speak English
+            set_language(before)
         expected = [f for f in json.loads(result.output)["files"][0]["findings"]
                     if Path(f["file"]).name == path.name]
         got = sorted((d.code, d.range.start.line + 1, d.range.start.character + 1, d.message)
