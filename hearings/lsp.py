@@ -256,5 +256,94 @@ def hover(ls: LanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
 
 
+# --- completion -------------------------------------------------------------------------------
+
+def _parent(lines: list[str], line: int, indent: int) -> str | None:
+    """The key of the nearest line above with less indentation than `indent`."""
+    for row in range(line - 1, -1, -1):
+        text = lines[row]
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        own = len(text) - len(text.lstrip())
+        if own < indent:
+            return text.strip().lstrip("- ").split(":")[0]
+    return None
+
+
+def completions(text: str, line: int, character: int) -> list[lsp.CompletionItem]:
+    """Codes that fit where the cursor stands, for the file's month: a region in force and
+    not yet in `regions:`, a category not yet in a row's `violations:`, or after
+    `category:` a category with findings this month."""
+    lines = text.split("\n")
+    match = re.search(r"^period:\s*['\"]?(\d{4}-\d{2})", text, re.MULTILINE)
+    if not match or line >= len(lines):
+        return []
+    period = Period.parse(match.group(1))
+    ref = reference()
+    current = lines[line][:character]
+    indent = len(current) - len(current.lstrip())
+    present = {row.strip().split(":")[0] for row in lines}
+    if re.match(r"^\s*-?\s*category:\s*\S*$", current):
+        found = _categories_found(text)
+        return [lsp.CompletionItem(c.code, kind=lsp.CompletionItemKind.EnumMember,
+                                   detail=f"{c.header['ru']} / {c.header['kk']}")
+                for c in ref.categories if found is None or c.code in found]
+    if ":" in current:
+        return []
+    parent = _parent(lines, line, indent)
+    if parent == "regions" and indent == 2:
+        items = []
+        for region in ref.regions_in_force(period):
+            if region.code in present:
+                continue
+            forms = region.name(period).forms
+            items.append(lsp.CompletionItem(
+                region.code, kind=lsp.CompletionItemKind.Module, insert_text=f"{region.code}:",
+                detail=f"{forms['ru']['official']} / {forms['kk']['official']}"))
+        return items
+    if parent == "violations" and indent == 6:
+        block = _block_keys(lines, line, indent)
+        return [lsp.CompletionItem(c.code, kind=lsp.CompletionItemKind.Field,
+                                   insert_text=f"{c.code}: ",
+                                   detail=f"{c.header['ru']} / {c.header['kk']}")
+                for c in ref.categories if c.code not in block]
+    return []
+
+
+def _block_keys(lines: list[str], line: int, indent: int) -> set[str]:
+    """The keys at `indent` in the block around `line`."""
+    keys = set()
+    for step in (-1, 1):
+        row = line + step
+        while 0 <= row < len(lines):
+            text = lines[row]
+            own = len(text) - len(text.lstrip())
+            if text.strip() and own < indent:
+                break
+            if own == indent and ":" in text:
+                keys.add(text.strip().split(":")[0])
+            row += step
+    return keys
+
+
+def _categories_found(text: str) -> set[str] | None:
+    """The categories with findings in the file's table, None when it cannot be read."""
+    from .load import LoadError, parse
+    try:
+        data = parse(text, "").data
+        return {code for row in data["regions"].values()
+                for code, count in row["violations"].items()
+                if isinstance(count, int) and count > 0}
+    except (LoadError, KeyError, TypeError, AttributeError):  # half typed: every category
+        return None
+
+
+@server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[" "]))
+def completion(ls: LanguageServer, params: lsp.CompletionParams) -> lsp.CompletionList:
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    return lsp.CompletionList(is_incomplete=False, items=completions(
+        document.source, params.position.line, params.position.character))
+
+
 def serve() -> None:
     server.start_io()

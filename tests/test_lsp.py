@@ -335,3 +335,59 @@ def test_neovim_underlines_a_row_total_as_it_is_typed_and_applies_the_fix(tmp_pa
     assert f"typed row-total-mismatch {row + 1}:12" in lines, lines
     assert "open summary-mismatch" in " ".join(lines)
     assert lines[-1] == "fixed     total: 2"
+
+
+EMACS = shutil.which("emacs")
+
+
+@pytest.mark.skipif(EMACS is None and not os.environ.get("CI"), reason="Emacs not installed")
+def test_emacs_eglot_underlines_a_row_total_as_it_is_typed_and_applies_the_fix(tmp_path) -> None:
+    data = month_data("2020-08", {("kostanay", "less-than-20-days"): 2})
+    data["summary"]["violations"] = 3
+    path = write_month(tmp_path / "data", data)
+    row = _line_of(path.read_text(encoding="utf-8"), "total: 2", after="kostanay:")
+    out = tmp_path / "out.txt"
+    env = {**os.environ, "OUT": str(out), "PYTHON": sys.executable, "FILE": str(path),
+           "ROW": str(row), "HEARINGS_LANG": "en"}
+    done = subprocess.run([EMACS, "--batch", "-q", "-l",
+                           str(ROOT / "tests" / "editor" / "eglot.el")],
+                          capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path,
+                          stdin=subprocess.DEVNULL)
+    assert out.exists(), done.stdout + done.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "managed t"
+    assert any(line.startswith("open 5 hearings [summary-mismatch]") for line in lines), lines
+    assert f"typed {row + 1} hearings [row-total-mismatch]: Kostanay Region: the total is 7, " \
+        "the violations add up to 2" in lines, lines
+    assert lines[-2:] == ["actions 1", "fixed     total: 2"]
+
+
+def _complete(path: Path, text: str, line: int, character: int) -> list[str]:
+    async def session():
+        async with Session("en") as s:
+            await s.open(path, text)
+            return await s.client.text_document_completion_async(lsp.CompletionParams(
+                lsp.TextDocumentIdentifier(path.as_uri()), lsp.Position(line, character)))
+    result = _run(session())
+    return [item.label for item in result.items]
+
+
+def test_completion_offers_what_fits_the_month(tmp_path) -> None:
+    data = month_data("2022-10", {("kostanay", "backdated"): 1})
+    del data["regions"]["ulytau"]
+    path = write_month(tmp_path / "data", data)
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    # a new key under regions: only the region in force that has no row
+    row = _line_of(text, "  astana:")
+    typed = "\n".join([*lines[:row], "  ", *lines[row:]])
+    assert _complete(path, typed, row, 2) == ["ulytau"]
+    # a category under a row's violations: those the row lacks
+    at = _line_of(text, "      backdated: 1", after="kostanay:")
+    short = "\n".join([*lines[:at], "      ", *lines[at + 1:]])
+    assert _complete(path, short, at, 6) == ["backdated"]
+    # an observation's category: one with findings this month
+    end = _line_of(text, "observations:")
+    typed = "\n".join([*lines[:end], "observations:", "  - category: ",
+                       *lines[end + 1:]]).replace("observations: []", "observations:")
+    assert _complete(path, typed, end + 1, len("  - category: ")) == ["backdated"]
