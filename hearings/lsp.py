@@ -47,9 +47,13 @@ def _path(uri: str) -> Path:
 
 
 def _language(locale: str | None) -> str:
-    """The client's locale ("ru", "kk-KZ", "en-US"), else HEARINGS_LANG, as the CLI has it."""
-    code = (locale or "").replace("_", "-").split("-")[0].lower()
-    return code if code in MESSAGE_LANGUAGES else language_from_environment()
+    """The client's locale ("ru", "kk-KZ", "en-US"; Neovim sends the environment's, "C.UTF-8"
+    says none), else HEARINGS_LANG, else the environment's locale, as the CLI has it."""
+    code = (locale or "").replace("_", "-").split("-")[0].split(".")[0].lower()
+    if code in MESSAGE_LANGUAGES:
+        return code
+    chosen = os.environ.get("HEARINGS_LANG", "")
+    return chosen if chosen in MESSAGE_LANGUAGES else language_from_environment()
 
 
 @server.feature(lsp.INITIALIZE)
