@@ -47,6 +47,7 @@ def test_the_wheel_carries_what_the_tool_reads(installed) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"hearings/templates/ru/report.docx", "hearings/templates/kk/report.docx",
             "hearings/schema/monthly.schema.json", "hearings/reference/facts.yaml",
+            "hearings/reference/archive.yaml",
             "hearings/locale/ru/LC_MESSAGES/hearings.po",
             "hearings/locale/kk/LC_MESSAGES/hearings.po", "hearings/__main__.py"} <= names
 
@@ -126,3 +127,25 @@ def test_this_month_made_ready_to_sign_with_the_folder_s_own_facts(installed, tm
     assert "территориальных управлений экологии и природопользования" in ru
     pdf = _run("pdftotext", "-layout", month / "2026-11-kk.pdf", "-", cwd=tmp_path).stdout
     assert "Қағидалардың 22-тармағын" in re.sub(r"-\s+", "-", " ".join(pdf.split()))
+
+
+def test_the_archive_imported_and_the_editor_served_by_the_installed_tool(installed,
+                                                                          tmp_path) -> None:
+    from .word_reports import source_pair
+
+    source_pair(tmp_path / "archive")
+    hearings = installed / "hearings"
+    imported = _run(hearings, "import", "archive", cwd=tmp_path, check=False)
+    assert imported.returncode == 1, imported.stderr  # the source's Kazakh table
+    assert "1 months imported, 0 refused" in imported.stdout
+    assert "[column-missing]" in imported.stdout
+    assert (tmp_path / "data" / "2020-08.yaml").exists()
+    # the language server answers initialize and shuts down, from the wheel alone
+    body = b'{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}'
+    ending = (b'{"jsonrpc": "2.0", "id": 2, "method": "shutdown"}',
+              b'{"jsonrpc": "2.0", "method": "exit"}')
+    stream = b"".join(b"Content-Length: %d\r\n\r\n" % len(m) + m for m in (body, *ending))
+    done = subprocess.run([str(hearings), "lsp"], input=stream, capture_output=True,
+                          timeout=60, cwd=tmp_path)
+    assert b'"name": "hearings"' in done.stdout and b'"hoverProvider": true' in done.stdout, \
+        done.stderr
