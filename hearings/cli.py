@@ -24,6 +24,7 @@ Examples:
   hearings build --all                  every month, on every core
   hearings export                       open data in reports/open-data/
   hearings import archive/              past months' Word reports, as monthly files
+  hearings translated 2020-09           which free texts need the translator
   hearings year 2022 --partial          the year's report, from the months there are
   hearings --lang ru validate           messages in Russian (or HEARINGS_LANG=ru)
 
