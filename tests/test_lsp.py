@@ -180,15 +180,20 @@ def _apply(text: str, edits: list[lsp.TextEdit]) -> str:
     return "\n".join(lines)
 
 
-def _fix(path: Path, text: str, line: int) -> list[lsp.CodeAction]:
+def _ask(path: Path, text: str, request: str, params):
+    """One request of the client's (by its pygls method) about the text opened at path."""
     async def session():
         async with Session("en") as s:
             await s.open(path, text)
-            return await s.client.text_document_code_action_async(lsp.CodeActionParams(
-                lsp.TextDocumentIdentifier(path.as_uri()),
-                lsp.Range(lsp.Position(line, 0), lsp.Position(line, 200)),
-                lsp.CodeActionContext(diagnostics=[])))
-    return _run(session()) or []
+            return await getattr(s.client, request)(params)
+    return _run(session())
+
+
+def _fix(path: Path, text: str, line: int) -> list[lsp.CodeAction]:
+    return _ask(path, text, "text_document_code_action_async", lsp.CodeActionParams(
+        lsp.TextDocumentIdentifier(path.as_uri()),
+        lsp.Range(lsp.Position(line, 0), lsp.Position(line, 200)),
+        lsp.CodeActionContext(diagnostics=[]))) or []
 
 
 def _line_of(text: str, needle: str, after: str = "") -> int:
@@ -258,12 +263,8 @@ def test_hover_knows_the_month(tmp_path, period, word, says) -> None:
     line = _line_of(text, f"  {word}:")
     character = text.split("\n")[line].index(word) + 1
 
-    async def session():
-        async with Session("en") as s:
-            await s.open(path, text)
-            return await s.client.text_document_hover_async(lsp.HoverParams(
-                lsp.TextDocumentIdentifier(path.as_uri()), lsp.Position(line, character)))
-    hover = _run(session())
+    hover = _ask(path, text, "text_document_hover_async", lsp.HoverParams(
+        lsp.TextDocumentIdentifier(path.as_uri()), lsp.Position(line, character)))
     assert says in hover.contents.value
 
 
@@ -363,12 +364,8 @@ def test_emacs_eglot_underlines_a_row_total_as_it_is_typed_and_applies_the_fix(t
 
 
 def _complete(path: Path, text: str, line: int, character: int) -> list[str]:
-    async def session():
-        async with Session("en") as s:
-            await s.open(path, text)
-            return await s.client.text_document_completion_async(lsp.CompletionParams(
-                lsp.TextDocumentIdentifier(path.as_uri()), lsp.Position(line, character)))
-    result = _run(session())
+    result = _ask(path, text, "text_document_completion_async", lsp.CompletionParams(
+        lsp.TextDocumentIdentifier(path.as_uri()), lsp.Position(line, character)))
     return [item.label for item in result.items]
 
 
