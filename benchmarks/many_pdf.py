@@ -17,19 +17,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.pdf import seconds  # noqa: E402
 from tests.months import month_data, write_month  # noqa: E402  (the tests' month maker)
-
-
-def _seconds(command: list[str], cwd: Path) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
-    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -50,10 +44,10 @@ def main() -> None:
         docx = sorted((work / "docx").glob("*/*.docx"))
         timings = {"build --all --pdf": [], "one soffice --convert-to pdf": []}
         for run in range(options.repeat + 1):  # the first round warms the caches
-            build = _seconds([sys.executable, str(ROOT / "build.py"), "build", "--all", "--pdf",
+            build = seconds([sys.executable, str(ROOT / "build.py"), "build", "--all", "--pdf",
                               "--jobs", str(options.jobs), "--reports",
                               str(work / f"reports-{run}")], work)
-            plain = _seconds([soffice, "--headless", "--norestore",
+            plain = seconds([soffice, "--headless", "--norestore",
                               f"-env:UserInstallation={(work / f'profile-{run}').as_uri()}",
                               "--convert-to", "pdf", "--outdir", str(work / f"plain-{run}"),
                               *map(str, docx)], work)

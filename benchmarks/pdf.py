@@ -24,9 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "2020-08.yaml"
 
 
-def _seconds(command: list[str]) -> float:
+def seconds(command: list[str], cwd: Path = ROOT) -> float:
+    """The wall time of a command run to its end (its output discarded)."""
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
     return time.perf_counter() - start
 
 
@@ -42,9 +43,9 @@ def main() -> None:
         docx = sorted((work / "docx" / "2020-08").glob("*.docx"))
         timings = {"build --pdf": [], "soffice --convert-to pdf": []}
         for run in range(repeat + 1):  # the first round warms the disk cache, not counted
-            build = _seconds([sys.executable, "build.py", "build", str(DATA), "--pdf",
+            build = seconds([sys.executable, "build.py", "build", str(DATA), "--pdf",
                               "--reports", str(work / f"reports-{run}")])
-            plain = _seconds([soffice, "--headless", "--norestore",
+            plain = seconds([soffice, "--headless", "--norestore",
                               f"-env:UserInstallation={(work / f'profile-{run}').as_uri()}",
                               "--convert-to", "pdf", "--outdir", str(work / f"plain-{run}"),
                               *map(str, docx)])

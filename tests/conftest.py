@@ -48,3 +48,19 @@ def validate_text(tmp_path):
         return validate_file(path, name)
 
     return run
+
+
+@pytest.fixture
+def libreoffice_runs(monkeypatch) -> list:
+    """The command line of every process hearings.pdf starts (LibreOffice), in order."""
+    from hearings import pdf
+
+    runs = []
+    real_popen = pdf.subprocess.Popen
+
+    def counting(*args, **kwargs):
+        runs.append(args[0])
+        return real_popen(*args, **kwargs)
+
+    monkeypatch.setattr(pdf.subprocess, "Popen", counting)
+    return runs

@@ -349,15 +349,8 @@ def test_missing_libreoffice_is_a_clear_message_and_writes_nothing(tmp_path,
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
-def test_pdf_of_both_languages_in_one_run(tmp_path, monkeypatch) -> None:
-    runs = []
-    real_popen = pdf.subprocess.Popen
-
-    def counting(*args, **kwargs):
-        runs.append(args[0])
-        return real_popen(*args, **kwargs)
-
-    monkeypatch.setattr(pdf.subprocess, "Popen", counting)
+def test_pdf_of_both_languages_in_one_run(tmp_path, libreoffice_runs) -> None:
+    runs = libreoffice_runs
     result = _build(tmp_path, "--pdf")
     assert result.exit_code == 0, result.output
     assert len(runs) == 1

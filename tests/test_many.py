@@ -128,18 +128,9 @@ def test_workers_are_replaced_in_rounds_and_every_month_is_built(archive, monkey
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
-def test_many_months_start_libreoffice_once_per_share(archive, monkeypatch) -> None:
+def test_many_months_start_libreoffice_once_per_share(archive, libreoffice_runs) -> None:
     """Seven months with PDFs, one worker here: all fourteen DOCX in one LibreOffice run."""
-    from hearings import pdf
-
-    runs = []
-    real_popen = pdf.subprocess.Popen
-
-    def counting(*args, **kwargs):
-        runs.append(args[0])
-        return real_popen(*args, **kwargs)
-
-    monkeypatch.setattr(pdf.subprocess, "Popen", counting)
+    runs = libreoffice_runs
     result = _run("--all", "--jobs", "1", "--pdf")
     assert result.exit_code == 0, result.output
     assert len(runs) == 1 and sum(arg.endswith(".docx") for arg in runs[0]) == 14
