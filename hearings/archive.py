@@ -11,7 +11,7 @@ from functools import cache
 from babel.dates import format_date
 
 from .context import NOT_ASSESSED
-from .i18n import N_, _, translations
+from .i18n import N_, _, language, translations
 from .reference import Period, read_reference, reference
 from .word import Cell, Paragraph, WordFile, WordTable
 
@@ -77,6 +77,7 @@ KINDS: dict[str, tuple[str, str]] = {
         "no {lang} report of {period} is among the files; both are needed")),
     "month-exists": (ERROR, N_(
         "{found} exists already; it is left as it is (--force replaces it)")),
+    "write-failed": (ERROR, N_("{found} cannot be written: {reason}; nothing was written")),
 }
 
 
@@ -110,7 +111,6 @@ class Place:
 
 
 def translations_now():
-    from .i18n import language
     return translations(language())
 
 
@@ -463,7 +463,7 @@ def read_table(report: Report) -> None:
             report.columns[hit[0].column] = Column(hit[0].column, "region", None,
                                                    report.columns[hit[0].column].header)
     body = [cells for cells in table.rows[first_data - 1:]]
-    has_figures = {c: any(_figure(cell.text) not in (None,) and plain(cell.text)
+    has_figures = {c: any(_figure(cell.text) is not None and plain(cell.text)
                           for cells in body for cell in cells if c in cell.columns)
                    for c in report.columns}
     for column in report.columns.values():
@@ -481,20 +481,14 @@ def _read_rows(report: Report, table: WordTable, first_data: int) -> None:
     for row_number, cells in enumerate(table.rows[first_data - 1:], first_data):
         hit = _row_region(cells, report.period)
         label = next((plain(c.text) for c in cells if plain(c.text)), "")
-        if hit is None or hit[1] is None:
-            if label and _is_totals_label(label, report.lang) and not hit:
+        if hit is None or hit[1] is None:  # no region's row: the totals row, or named
+            if label and _is_totals_label(label, report.lang):
                 totals = cells
                 _check_totals_label(report, table, row_number, label)
-                continue
-            if hit is not None or (label and _figure(label) is None):
-                if label and not _is_totals_label(label, report.lang):
-                    report.note("region-unknown", report.place(table=table.number,
-                                                               row=row_number),
-                                found=plain(hit[0].text) if hit else label,
-                                params={"period": str(report.period)})
-                elif label:
-                    totals = cells
-                    _check_totals_label(report, table, row_number, label)
+            elif hit is not None or (label and _figure(label) is None):
+                report.note("region-unknown", report.place(table=table.number, row=row_number),
+                            found=plain(hit[0].text) if hit else label,
+                            params={"period": str(report.period)})
             continue
         cell, code, current = hit
         region_name = _region_names(report.period)[2][code][report.lang]

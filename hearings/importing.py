@@ -233,7 +233,7 @@ def _table_sums(report: Report) -> dict[tuple, int]:
     return sums
 
 
-def _figures(reports: dict[str, Report], source: str) -> tuple[dict, list[str]]:
+def _figures(reports: dict[str, Report], source: str) -> dict:
     """The monthly file's summary and rows, from the source language's table as typed; a
     column it lacks from the other language's, a summary line it lacks from its table."""
     mine = reports[source]
@@ -262,7 +262,6 @@ def _figures(reports: dict[str, Report], source: str) -> tuple[dict, list[str]]:
             comments.append("total: the table has no total column; the sum of the row")
         regions[code] = entry
     summary: dict = {"violations_by_group": {}}
-    notes = []
     sums = _table_sums(mine)
     for path, expected in sums.items():
         value = mine.summary.get(path)
@@ -274,7 +273,7 @@ def _figures(reports: dict[str, Report], source: str) -> tuple[dict, list[str]]:
             summary["violations_by_group"][path[2]] = value
         else:
             summary[path[1]] = value
-    return {"summary": summary, "regions": regions}, notes
+    return {"summary": summary, "regions": regions}
 
 
 def _wrap(text: str, indent: int) -> str:
@@ -389,6 +388,15 @@ def _header(month: MonthImport, source: str) -> str:
     return "".join(f"# {line}\n" for text in lines for line in textwrap.wrap(text, 94))
 
 
+def _refused(month: MonthImport, code: str, path: Path, err: OSError | None = None
+             ) -> MonthImport:
+    """The month not written, and why, at the monthly file's place."""
+    params = {"reason": err.strerror or err} if err else {}
+    month.notes.append(Note(code, Place(shown(path)), found=shown(path), params=params))
+    month.refused = code
+    return month
+
+
 def import_month(period: Period, pair: dict[str, WordFile], workspace: Workspace,
                  source: str = "ru", force: bool = False) -> MonthImport:
     month = MonthImport(period, {lang: word.file for lang, word in pair.items()})
@@ -407,7 +415,7 @@ def import_month(period: Period, pair: dict[str, WordFile], workspace: Workspace
         month.notes = [n for r in reports.values() for n in r.notes]
         month.refused = "table-missing"
         return month
-    figures, _unused = _figures(reports, source)
+    figures = _figures(reports, source)
     texts, text_notes = _texts(reports, source)
     month.notes = [n for lang in LANGUAGES for n in reports[lang].notes] + cross + text_notes
     data_dir = workspace.data_dir
@@ -416,16 +424,18 @@ def import_month(period: Period, pair: dict[str, WordFile], workspace: Workspace
                       figures, texts + _record(reports))
     lines = body.split("\n", 2)
     body = lines[0] + "\n#\n" + _header(month, source) + "\n".join(lines[1:])
-    if path.exists() and not force:
-        month.notes.append(Note("month-exists", Place(shown(path)), found=shown(path)))
-        month.refused = "month-exists"
-        return month
-    data_dir.mkdir(parents=True, exist_ok=True)
-    content = body.encode("utf-8")
-    if force and path.exists():
-        write_atomically(path, content)
-    else:
-        write_new(path, content)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:  # FileExistsError too: a file where the folder should be
+        return _refused(month, "write-failed", path, err)
+    try:
+        if path.exists() and not force:
+            raise FileExistsError(path)
+        (write_atomically if force else write_new)(path, body.encode("utf-8"))
+    except FileExistsError:  # there before, or written meanwhile by another command
+        return _refused(month, "month-exists", path)
+    except OSError as err:
+        return _refused(month, "write-failed", path, err)
     month.written = shown(path)
     month.errors_after = len(check_text(body, str(path), workspace.checked_facts()).errors)
     return month

@@ -382,3 +382,34 @@ def test_the_month_after_an_imported_one_compares_itself_with_it(source, tmp_pat
     assert code == 0, out
     rows = (work / "reports" / "open-data" / "violations.csv").read_text(encoding="utf-8")
     assert rows.count("\n2020-08,") == 17 * 8 and rows.count("\n2020-09,") == 17 * 8
+
+
+def test_a_data_folder_that_cannot_be_written_is_a_message(tmp_path) -> None:
+    _variant(tmp_path / "in")
+    (tmp_path / "data").write_text("a file where the folder should be", encoding="utf-8")
+    code, out = _invoke(tmp_path, ["in"])
+    assert code == 1
+    assert "data/2021-03.yaml: error [write-failed] data/2021-03.yaml cannot be written" in out
+    assert "  2021-03: refused: write-failed" in out
+
+
+@pytest.mark.system
+def test_two_imports_of_one_month_at_once_write_it_once(tmp_path) -> None:
+    source_pair(tmp_path / "archive")
+    rounds = []
+    for attempt in range(3):
+        folder = tmp_path / f"round-{attempt}"
+        folder.mkdir()
+        (folder / "archive").symlink_to(tmp_path / "archive")
+        runs = [subprocess.Popen([sys.executable, "-m", "hearings", "import", "archive"],
+                                 cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, env={**os.environ, "HEARINGS_LANG": "en"})
+                for _ in range(2)]
+        outputs = [run.communicate(timeout=120) for run in runs]
+        assert not any("Traceback" in err or "unexpected error" in err for _out, err in outputs)
+        said = [out for out, _err in outputs]
+        rounds.append(sorted("error [month-exists]" in out for out in said))
+        assert sum("data/2020-08.yaml: written" in out for out in said) == 1, said
+        assert load(folder / "data" / "2020-08.yaml").data["regions"] == load(
+            ROOT / "data" / "2020-08.yaml").data["regions"]
+    assert all(state == [False, True] for state in rounds), rounds
