@@ -79,11 +79,7 @@ def diagnostics(text: str, uri: str) -> list[lsp.Diagnostic]:
     """The findings of the editor's text as diagnostics, the schema's left out unless asked."""
     path = _path(uri)
     workspace = Workspace.find(path.parent)
-    try:
-        facts = workspace.facts()
-    except Exception:  # a facts file the editor cannot read: the package's facts serve
-        from .facts import facts as packaged
-        facts = packaged()
+    facts = workspace.facts()  # a facts file with errors still gives the package's rows
     report = check_text(text, str(path), facts)
     _findings[uri] = report.findings  # the schema's too: their fixes are offered
     shown = [f for f in report.findings if _schema_too["on"] or f.code not in SCHEMA_CODES]
