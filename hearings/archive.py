@@ -71,12 +71,18 @@ KINDS: dict[str, tuple[str, str]] = {
         "the {lang} report has {found} free paragraphs, the {other} one {expected}: they are "
         "paired in order, and the unpaired ones left empty in the other language")),
     "file-unreadable": (ERROR, N_("the file cannot be read: {reason}")),
+    "cell-span-outside-grid": (ERROR, N_(
+        "the cell spans «{found}» columns, which is no whole number of columns within the "
+        "table's grid of {expected}; the file is not imported")),
     "period-twice": (ERROR, N_(
         "a second {lang} report of {period} (the first: {first}); it is not imported")),
     "language-missing": (ERROR, N_(
         "no {lang} report of {period} is among the files; both are needed")),
     "month-exists": (ERROR, N_(
         "{found} exists already; it is left as it is (--force replaces it)")),
+    "month-too-large": (ERROR, N_(
+        "{found} would be {size}, larger than the {limit} a monthly file may be (validate "
+        "would not read it); nothing was written")),
     "write-failed": (ERROR, N_("{found} cannot be written: {reason}; nothing was written")),
 }
 

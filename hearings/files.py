@@ -19,7 +19,7 @@ class UnreadableFile(Exception):
     read; its text says which, in the messages' language."""
 
 
-def _size(count: int) -> str:
+def size_text(count: int) -> str:
     return f"{count / 1024 / 1024:.0f} MB" if count >= 1024 * 1024 else f"{count} B"
 
 
@@ -44,14 +44,14 @@ def read_limited(path: Path, limit: int = TEXT_LIMIT, follow_links: bool = True)
                 kind=_kind(info.st_mode)))
         if info.st_size > limit:
             raise UnreadableFile(_("it is larger than {limit} ({size})").format(
-                limit=_size(limit), size=_size(info.st_size)))
+                limit=size_text(limit), size=size_text(info.st_size)))
         chunks, total = [], 0
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
             total += len(chunk)
             if total > limit:  # it grew while it was read
                 raise UnreadableFile(_("it is larger than {limit} ({size})").format(
-                    limit=_size(limit), size=_size(total)))
+                    limit=size_text(limit), size=size_text(total)))
         return b"".join(chunks)
     except OSError as err:
         raise UnreadableFile(err.strerror or str(err)) from err

@@ -4,10 +4,13 @@ written as monthly files in the shape `new` writes."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 from .archive import (
     LANGUAGES,
@@ -20,11 +23,12 @@ from .archive import (
     plain,
     read_report,
 )
+from .files import TEXT_LIMIT, size_text
 from .i18n import N_, _
 from .new import month_text
 from .reference import Period, reference
 from .validate import check_text
-from .word import NotAWordFile, WordFile, read_word, word_from_bytes
+from .word import NotAWordFile, SpanOutsideGrid, WordFile, read_word, word_from_bytes
 from .workspace import Workspace, shown
 from .write import write_atomically, write_new
 
@@ -106,6 +110,11 @@ def read_files(paths: list[Path], result: ImportResult
                 word = word_from_bytes(converted[path], file)
             else:
                 word = read_word(path, file)
+        except SpanOutsideGrid as err:
+            result.files.append(Note("cell-span-outside-grid", Place(
+                file, table=err.table, row=err.row, column=err.column), found=err.found,
+                expected=err.width))
+            continue
         except NotAWordFile as err:
             result.files.append(Note("file-unreadable", Place(file), params={"reason": err}))
             continue
@@ -240,7 +249,7 @@ def _figures(reports: dict[str, Report], source: str) -> dict:
     other = reports[next(lang for lang in LANGUAGES if lang != source)]
     regions = {}
     for code, row in mine.rows.items():
-        comments = [f"row {mine.row_of[code]} of {mine.word.file}"]
+        comments = [_escaped(f"row {mine.row_of[code]} of {mine.word.file}")]
         counts = dict(row["violations"])
         for category in reference().categories:
             if category.code in counts:
@@ -248,8 +257,8 @@ def _figures(reports: dict[str, Report], source: str) -> dict:
             theirs = other.rows.get(code, {}).get("violations", {}).get(category.code)
             if theirs is not None:
                 counts[category.code] = theirs
-                comments.append(f"{category.code}: from {other.word.file}, which has that "
-                                "column")
+                comments.append(_escaped(f"{category.code}: from {other.word.file}, which "
+                                         "has that column"))
         entry = {"violations": {c.code: counts[c.code] for c in reference().categories
                                 if c.code in counts}, "comments": comments}
         for key in ("announcements", "protocols"):
@@ -276,6 +285,22 @@ def _figures(reports: dict[str, Report], source: str) -> dict:
     return {"summary": summary, "regions": regions}
 
 
+# What YAML cannot hold as it stands, and what would end a comment's line: written escaped
+_NOT_PRINTABLE = re.compile(
+    "[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
+
+
+def _escaped(text: str) -> str:
+    """A text from a Word file (its name, a paragraph) as one line that YAML reads as it is
+    written: a line break or a control character as its escape (\\u2028), never raw."""
+    return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def _comment(text: str, width: int = 94, hyphens: bool = True) -> list[str]:
+    """A comment's lines for a text from a Word file, each one line of YAML."""
+    return textwrap.wrap(_escaped(text), width, break_on_hyphens=hyphens) or [""]
+
+
 def _wrap(text: str, indent: int) -> str:
     lines = textwrap.wrap(text, 96 - indent, break_long_words=False, break_on_hyphens=False)
     return "\n".join(" " * indent + line for line in lines) if lines else ""
@@ -285,6 +310,9 @@ def _block(key: str, text: str, indent: int, first: bool) -> str:
     lead = " " * (indent - 2) + "- " if first else " " * indent
     if not text:
         return f'{lead}{key}: ""\n'
+    if _NOT_PRINTABLE.search(text):  # a folded block cannot escape: a quoted scalar can
+        quoted = yaml.safe_dump(text, allow_unicode=True, width=float("inf"), default_style='"')
+        return f"{lead}{key}: {quoted.rstrip()}\n"
     return f"{lead}{key}: >-\n{_wrap(text, indent + 2)}\n"
 
 
@@ -307,8 +335,8 @@ def _texts(reports: dict[str, Report], source: str) -> tuple[str, list[Note]]:
                     for lang in LANGUAGES}
             where = "; ".join(f"{reports[lang].word.file}, paragraph {pair[lang][0].number}"
                               for lang in LANGUAGES if pair[lang])
-            lines = ["".join(f"  # {line}\n" for line in textwrap.wrap(
-                f"imported from {where}: review it", 94))]
+            lines = ["".join(f"  # {line}\n" for line in _comment(
+                f"imported from {where}: review it"))]
             category = pair[source][1] if pair[source] else None
             first = True
             if category and kind == "observations":
@@ -355,9 +383,9 @@ def _record(reports: dict[str, Report]) -> str:
         report = reports[lang]
         for paragraph in sorted(report.before + report.narrative + report.own,
                                 key=lambda p: p.number):
-            lines.append(f"#   {report.word.file}, paragraph {paragraph.number}:")
-            lines.extend("#     " + line for line in textwrap.wrap(
-                plain(paragraph.text), 90, break_on_hyphens=False))
+            lines.append(f"#   {_escaped(report.word.file)}, paragraph {paragraph.number}:")
+            lines.extend("#     " + line for line in _comment(
+                plain(paragraph.text), 90, hyphens=False))
     return "\n".join(lines) + "\n" if len(lines) > 3 else ""
 
 
@@ -385,13 +413,14 @@ def _header(month: MonthImport, source: str) -> str:
         lines.append(("The import found: {counts}; `hearings import` lists them, and "
                        "`hearings validate` says what this file still needs.").format(
                            counts=", ".join(f"{code} {n}" for code, n in sorted(counts.items()))))
-    return "".join(f"# {line}\n" for text in lines for line in textwrap.wrap(text, 94))
+    return "".join(f"# {line}\n" for text in lines for line in _comment(text))
 
 
-def _refused(month: MonthImport, code: str, path: Path, err: OSError | None = None
-             ) -> MonthImport:
+def _refused(month: MonthImport, code: str, path: Path, err: OSError | None = None,
+             **params) -> MonthImport:
     """The month not written, and why, at the monthly file's place."""
-    params = {"reason": err.strerror or err} if err else {}
+    if err:
+        params["reason"] = err.strerror or err
     month.notes.append(Note(code, Place(shown(path)), found=shown(path), params=params))
     month.refused = code
     return month
@@ -424,6 +453,10 @@ def import_month(period: Period, pair: dict[str, WordFile], workspace: Workspace
                       figures, texts + _record(reports))
     lines = body.split("\n", 2)
     body = lines[0] + "\n#\n" + _header(month, source) + "\n".join(lines[1:])
+    data = body.encode("utf-8")
+    if len(data) > TEXT_LIMIT:  # validate would refuse to read it
+        return _refused(month, "month-too-large", path, size=size_text(len(data)),
+                        limit=size_text(TEXT_LIMIT))
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:  # FileExistsError too: a file where the folder should be
@@ -431,7 +464,7 @@ def import_month(period: Period, pair: dict[str, WordFile], workspace: Workspace
     try:
         if path.exists() and not force:
             raise FileExistsError(path)
-        (write_atomically if force else write_new)(path, body.encode("utf-8"))
+        (write_atomically if force else write_new)(path, data)
     except FileExistsError:  # there before, or written meanwhile by another command
         return _refused(month, "month-exists", path)
     except OSError as err:

@@ -5,6 +5,7 @@ removed by the next build when the build that made it is gone."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -35,6 +36,20 @@ EXPORT = "pdf:writer_pdf_Export:" + json.dumps({
     "UseTaggedPDF": {"type": "boolean", "value": "true"}})
 # What LibreOffice prints that says nothing about a conversion
 NOISE = ("javaldx", "java may not function", "Warning: ", "fontconfig")
+# LibreOffice's settings for a conversion of untrusted files: nothing a file names is
+# fetched (a picture linked by address, a link to update, an HTML page's image): every
+# address goes to a proxy that is not there (port 9 of this machine), links are never
+# updated, referer links blocked, macros never run.
+_NO_PROXY_THERE = {f"ooInet{kind}Proxy{key}": value for kind in ("HTTP", "HTTPS", "FTP")
+                   for key, value in (("Name", "127.0.0.1"), ("Port", "9"))}
+SETTINGS = {
+    "/org.openoffice.Inet/Settings": {"ooInetProxyType": "1", "ooInetNoProxy": "",
+                                      **_NO_PROXY_THERE},
+    "/org.openoffice.Office.Common/Security/Scripting": {
+        "BlockUntrustedRefererLinks": "true", "DisableMacrosExecution": "true",
+        "MacroSecurityLevel": "3"},
+    "/org.openoffice.Office.Writer/Content/Update": {"Link": "0"},  # 0: never
+}
 
 
 def libreoffice() -> str:
@@ -134,7 +149,8 @@ def _run(command: list[str], work: Path) -> tuple[int, str]:
     log = work / "output.txt"
     with log.open("wb") as output:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=output,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+                                   stderr=subprocess.STDOUT, start_new_session=True,
+                                   env={**os.environ, "TMPDIR": str(work / "tmp")})
         with contextlib.suppress(OSError):  # so that a later build can end it if this dies
             (work / GROUP).write_text(str(process.pid))
         try:
@@ -171,16 +187,55 @@ def _group_runs(group: int) -> bool:
     return False
 
 
+def _profile(work: Path) -> Path:
+    """A LibreOffice profile of this build's own, with SETTINGS."""
+    profile = work / "profile"
+    (profile / "user").mkdir(parents=True)
+    items = "".join(
+        f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse">'
+        f"<value>{value}</value></prop></item>\n"
+        for path, props in SETTINGS.items() for name, value in props.items())
+    (profile / "user" / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items '
+        'xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n' + items + "</oor:items>\n",
+        encoding="utf-8")
+    return profile
+
+
+@functools.cache
+def without_network() -> tuple[str, ...]:
+    """The command that runs another with no network at all (a network namespace of its
+    own, with not even a loopback), where this system allows it: `unshare --net` as root,
+    `unshare --net --map-root-user` where user namespaces are open to all; else nothing,
+    and SETTINGS alone keep LibreOffice from fetching."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return ()
+    for command in ((unshare, "--net"), (unshare, "--net", "--map-root-user")):
+        try:
+            done = subprocess.run([*command, "true"], stdin=subprocess.DEVNULL,
+                                  capture_output=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if done.returncode == 0:
+            return command
+    return ()
+
+
 def _convert(documents: dict[str, bytes], target: str, work: Path) -> tuple[int, str]:
     """The documents written into work/in and converted to `target` into work/out by one
-    LibreOffice run: its exit code and the end of its output."""
+    LibreOffice run, with no network and its temporary files in `work`: its exit code and
+    the end of its output."""
     command = libreoffice()
     (work / "in").mkdir()
+    (work / "tmp").mkdir()
     for name, data in documents.items():
         (work / "in" / name).write_bytes(data)
     try:
-        return _run([command, "--headless", "--norestore",
-                     f"-env:UserInstallation={(work / 'profile').as_uri()}",
+        return _run([*without_network(), command, "--headless", "--norestore",
+                     f"-env:UserInstallation={_profile(work).as_uri()}",
                      "--convert-to", target, "--outdir", str(work / "out"),
                      *(str(work / "in" / name) for name in documents)], work)
     except subprocess.TimeoutExpired as err:
@@ -218,7 +273,8 @@ def to_docx(documents: dict[str, bytes]) -> dict[str, bytes | str]:
     """Old Word files (.doc, name -> bytes) as .docx, converted in a single LibreOffice run:
     each name to its bytes, or to why it could not be converted."""
     with work_folder() as work:
-        code, output = _convert(documents, "docx", work)
+        # named: an HTML page saved as .doc opens as a web page, which has no plain "docx"
+        code, output = _convert(documents, "docx:MS Word 2007 XML", work)
         results: dict[str, bytes | str] = {}
         for name in documents:
             docx = work / "out" / (Path(name).stem + ".docx")

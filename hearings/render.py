@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import signal
 import threading
@@ -19,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SecurityError
+from lxml import etree
 from markupsafe import Markup
 
 from . import sandbox
@@ -181,6 +183,9 @@ _READ: dict[tuple, bytes] = {}
 _MAX_UNPACKED = 256 * 1024 * 1024
 _MAX_ENTRIES = 10_000
 RENDER_SECONDS = 60  # a template renders in 30 ms; one that loops for longer is refused
+# A render takes about 20 MB more than the process holds; one that asks for more than this
+# (a value of gigabytes, made in one allocation where no timer can stop it) is refused
+RENDER_MEMORY = 256 * 1024 * 1024
 
 
 def _template_bytes(path: Path) -> bytes:
@@ -208,9 +213,39 @@ def _template_bytes(path: Path) -> bytes:
         raise RenderError(_("{template} unpacks to more than {limit} MB: it is not a report's "
                             "template").format(template=shown(path),
                                                limit=_MAX_UNPACKED // 1024 // 1024))
+    if linked := _linked_from_outside(data):
+        raise RenderError(_("{template} takes {target} from outside itself ({part}): a "
+                            "template holds what it shows (insert the picture, not a link "
+                            "to it); it was not rendered").format(
+                                template=shown(path), target=linked[1], part=linked[0]))
     if key is not None:
         _READ[key] = data
     return data
+
+
+_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def _linked_from_outside(data: bytes) -> tuple[str, str] | None:
+    """The first part and address of the package that a relationship takes from outside it
+    (TargetMode="External": a picture, a frame, an attached template, an object that Word or
+    LibreOffice would fetch, and the built report would keep); a hyperlink is only followed
+    when a reader clicks it, and may stay. A part that is no XML is left to python-docx."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        for info in package.infolist():
+            if not info.filename.endswith(".rels"):
+                continue
+            try:
+                root = etree.fromstring(package.read(info), parser)
+            except etree.XMLSyntaxError:
+                continue
+            for relationship in root.iter(_RELATIONSHIPS):
+                if (relationship.get("TargetMode") or "").lower() == "external" \
+                        and relationship.get("Type") != _HYPERLINK:
+                    return info.filename, (relationship.get("Target") or "")[:200]
+    return None
 
 
 class _TooLong(Exception):
@@ -238,6 +273,34 @@ def _time_limit(seconds: int):
         signal.signal(signal.SIGALRM, previous)
 
 
+@contextmanager
+def _memory_limit(extra: int):
+    """Let what runs inside take at most `extra` bytes of address space beyond what the
+    process has (RLIMIT_AS, put back after), so that an allocation beyond it fails with
+    MemoryError; only where the process's size can be read (/proc) and no tighter limit
+    is set."""
+    try:
+        import resource
+
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+        size = pages * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError, IndexError):
+        yield
+        return
+    limit = size + extra
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft != resource.RLIM_INFINITY and soft <= limit:
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 def _fill_chart(document, chart: ChartData, day: dt.date) -> None:
     """The month's labels and figures into the template's chart and the workbook behind it
     (a template without a chart, which a clerk may keep, gets none)."""
@@ -261,10 +324,14 @@ def render(context: dict, table: Markup, settings: dict, lang: str, day: dt.date
     data = _template_bytes(path)
     template = shown(path)
     try:
-        with _time_limit(RENDER_SECONDS):
+        with _time_limit(RENDER_SECONDS), _memory_limit(RENDER_MEMORY):
             document = _rendered(data, context, table, settings, lang)
     except RenderError:
         raise
+    except MemoryError as err:
+        raise RenderError(_("{template}: the template makes values larger than a report "
+                            "holds (more than {limit} MB of memory); it was not rendered").format(
+                                template=template, limit=RENDER_MEMORY // 1024 // 1024)) from err
     except _TooLong as err:
         raise RenderError(_("{template}: rendering took longer than {seconds} s and was "
                             "stopped").format(template=template, seconds=RENDER_SECONDS)) from err

@@ -19,10 +19,22 @@ from .i18n import _
 # what the parts of a .docx may hold unpacked: a report is about 100 kB, its images a few MB
 UNPACKED_LIMIT = 64 * 1024 * 1024
 PARTS_LIMIT = 2000
+# Word's own limit of a table's columns: the grid of a table that states none
+MAX_COLUMNS = 63
 
 
 class NotAWordFile(Exception):
     """Raised when a file cannot be read as a Word report; its text says why."""
+
+
+class SpanOutsideGrid(NotAWordFile):
+    """Raised when a cell's span (or a row's cells skipped before it) is no whole number of
+    columns within its table's grid: where it stands, what it says, and the grid's width."""
+
+    def __init__(self, table: int, row: int, column: int, found: str, width: int) -> None:
+        super().__init__(found)
+        self.table, self.row, self.column = table, row, column
+        self.found, self.width = found, width
 
 
 @dataclass(frozen=True)
@@ -70,21 +82,41 @@ def _cell_text(tc) -> str:
     return "\n".join(_text(p) for p in tc.iterchildren(qn("w:p"))).strip()
 
 
+def _grid_width(element) -> int:
+    """How many columns the table's grid has (w:tblGrid), else as many as Word allows."""
+    grid = element.find(qn("w:tblGrid"))
+    columns = len(grid.findall(qn("w:gridCol"))) if grid is not None else 0
+    return columns or MAX_COLUMNS
+
+
+def _columns(setting, default: int, at: tuple[int, int, int], width: int) -> int:
+    """A count of grid columns a cell or row states (w:gridSpan, w:gridBefore), checked
+    against the grid before anything is made of it: a span of 10^9 would be 10^9 columns."""
+    if setting is None:
+        return default
+    raw = setting.get(qn("w:val")) or str(default)
+    table, row, column = at
+    if not (raw.isascii() and raw.isdecimal()) or len(raw) > 3 \
+            or column - 1 + int(raw) > width:
+        raise SpanOutsideGrid(table, row, column, raw[:40], width)
+    return int(raw)
+
+
 def _table(element, number: int, after: int) -> WordTable:
     table = WordTable(number, after=after)
+    width = _grid_width(element)
     above: dict[int, str] = {}  # a vertically merged cell's text, by its grid column
     for row_index, tr in enumerate(element.iterchildren(qn("w:tr")), 1):
-        column = 1
         properties = tr.find(qn("w:trPr"))
-        if properties is not None and (before := properties.find(qn("w:gridBefore"))) is not None:
-            column += int(before.get(qn("w:val"), "0") or 0)
+        before = properties.find(qn("w:gridBefore")) if properties is not None else None
+        column = 1 + _columns(before, 0, (number, row_index, 1), width)
         cells = []
         for tc in tr.iterchildren(qn("w:tc")):
             tc_pr = tc.find(qn("w:tcPr"))
             span, continued = 1, False
             if tc_pr is not None:
-                if (grid := tc_pr.find(qn("w:gridSpan"))) is not None:
-                    span = max(1, int(grid.get(qn("w:val"), "1") or 1))
+                grid = tc_pr.find(qn("w:gridSpan"))
+                span = max(1, _columns(grid, 1, (number, row_index, column), width))
                 if (merge := tc_pr.find(qn("w:vMerge"))) is not None:
                     continued = merge.get(qn("w:val"), "continue") != "restart"
             text = above.get(column, "") if continued else _cell_text(tc)

@@ -57,6 +57,7 @@ def libreoffice_runs(monkeypatch) -> list:
 
     runs = []
     real_popen = pdf.subprocess.Popen
+    pdf.without_network()  # the one look, per process, at whether `unshare --net` works
 
     def counting(*args, **kwargs):
         runs.append(args[0])

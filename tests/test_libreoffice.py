@@ -171,3 +171,5 @@ def test_a_build_killed_while_converting_leaves_nothing_the_next_one_keeps(tmp_p
                           timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert not any(path.exists() for path in left)
+    # LibreOffice's own temporary files (lu*.tmp) were in the work folder, and went with it
+    assert list((tmp_path / "tmp").iterdir()) == []
