@@ -90,12 +90,17 @@ def check_period_not_future(context: Context) -> Iterator[Finding]:
     """A month after the current one has no findings yet: its file is a mistyped period; one
     outside the years of reports is an error."""
     period, today = context.period, dt.date.today()
-    if period is None:
+    stated = context.data.get("period")
+    if isinstance(stated, str) and _MONTH_NAME.match(stated):  # else the schema names it
+        year = int(stated[:4])  # 0000 is a year of no calendar: no Period is made of it
+    elif period is not None:
+        year, stated = period.year, str(period)
+    else:
         return
-    if not YEARS[0] <= period.year <= YEARS[1]:
-        yield context.finding("period-out-of-range", ("period",), found=str(period),
+    if not YEARS[0] <= year <= YEARS[1]:
+        yield context.finding("period-out-of-range", ("period",), found=stated,
                               params={"first": YEARS[0], "last": YEARS[1]})
-    elif period.first_day > today:
+    elif period is not None and period.first_day > today:
         yield context.finding("period-in-future", ("period",), found=str(period))
 
 

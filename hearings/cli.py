@@ -491,6 +491,7 @@ def new(period, data_dir: Path) -> None:
 @_lang_option
 def schema(check: bool) -> None:
     from .facts_file import facts_schema_text
+    from .files import UnreadableFile, read_limited
     from .reference import reference
     from .schema import schema_text
     from .workspace import Workspace
@@ -500,7 +501,10 @@ def schema(check: bool) -> None:
     stale = []
     for path, text in ((workspace.schema_file, schema_text(reference())),
                        (workspace.facts_schema_file, facts_schema_text(reference()))):
-        current = path.read_text(encoding="utf-8") if path.exists() else None
+        try:  # a folder, a FIFO or a file of another kind there is no schema: it differs
+            current = read_limited(path).decode("utf-8", "replace")
+        except UnreadableFile:
+            current = None
         if check:
             if current != text:
                 stale.append(path)
@@ -509,7 +513,12 @@ def schema(check: bool) -> None:
         elif current == text:
             click.echo(_("{path}: unchanged").format(path=path))
         else:
-            write_atomically(path, text.encode("utf-8"))
+            try:
+                write_atomically(path, text.encode("utf-8"))
+            except OSError as err:  # a full disk, a read-only folder, a folder in its place
+                raise click.ClickException(_(
+                    "{folder} cannot be written: {reason}; what was there is as it was").format(
+                        folder=path, reason=err.strerror or err)) from err
             click.echo(_("{path}: written").format(path=path))
     if stale:
         raise click.ClickException("; ".join(_("{path} is out of date: run `hearings schema`")

@@ -27,8 +27,11 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> Period:
         year, _, month = text.partition("-")
+        if not (year.isascii() and year.isdecimal() and month.isascii() and month.isdecimal()):
+            raise ValueError(f"not a month: {text!r}")
         period = cls(int(year), int(month))
-        if not 1 <= period.month <= 12 or str(period) != text:
+        # a year of no calendar's dates (0000, 20200) is no month either: every month has days
+        if not (1 <= period.month <= 12 and 1 <= period.year <= 9999) or str(period) != text:
             raise ValueError(f"not a month: {text!r}")
         return period
 

@@ -275,3 +275,23 @@ def test_a_pipe_among_a_month_s_reports_is_never_read(folder) -> None:
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert "reports/2020-08/2020-08-ru.docx" in done.stderr and "--force" in done.stderr
+
+
+@pytest.mark.system
+def test_schema_on_a_full_disk_is_a_message(folder) -> None:
+    """A real full disk: a 16 kB tmpfs mounted on the folder's schema/ in a mount namespace of
+    the test's own (the schema is 40 kB)."""
+    if subprocess.run(["unshare", "--mount", "--map-root-user", "true"],
+                      capture_output=True).returncode != 0 and os.getuid() != 0:
+        pytest.skip("no mount namespace can be made here")
+    (folder / "schema").mkdir()
+    script = ('mount -t tmpfs -o size=16k tmpfs schema && '
+              f'"{sys.executable}" -m hearings schema')
+    unshare = ["unshare", "--mount"] + ([] if os.getuid() == 0 else ["--map-root-user"])
+    done = subprocess.run([*unshare, "sh", "-c", script], cwd=folder, capture_output=True,
+                          text=True, env={**os.environ, "HEARINGS_LANG": "en"}, timeout=60)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "unexpected error" not in done.stderr
+    assert ("Error: schema/monthly.schema.json cannot be written: No space left on device; "
+            "what was there is as it was") in done.stderr
+    assert list((folder / "schema").iterdir()) == []  # the mount is gone, nothing under it

@@ -22,6 +22,7 @@ from hearings import pdf
 from hearings.exceptions import ConversionError
 from hearings.workspace import PACKAGED_TEMPLATES
 
+from .conftest import SIGNED
 from .test_import import _hearings, _invoke
 from .test_untrusted import _build_in, _folder, crafted
 from .word_reports import source_pair
@@ -269,3 +270,28 @@ def test_a_template_that_makes_gigabytes_is_refused_in_little_memory(tmp_path, c
     assert "Traceback" not in output
     assert int(peak) < 300 * 1024, f"{int(peak) // 1024} MB"
     assert not (folder / "reports").exists() or not any((folder / "reports").iterdir())
+
+
+@pytest.mark.parametrize(("period", "finding"), [
+    ("20200-08", "11:9: error [invalid-value] expected a month written YYYY-MM, found '20200-08'"),
+    ("99999-01", "11:9: error [invalid-value] expected a month written YYYY-MM, found '99999-01'"),
+    ("0000-01", "11:9: error [period-out-of-range] 0000-01 is outside the years 1991 to 2099"),
+])
+def test_a_period_of_no_calendar_is_a_finding_and_stops_no_other_month(
+        tmp_path, period, finding) -> None:
+    (tmp_path / "data").mkdir()
+    text = SIGNED.read_text(encoding="utf-8")
+    (tmp_path / "data" / "2020-08.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "data" / "2020-09.yaml").write_text(
+        text.replace("period: 2020-08", f"period: {period}"), encoding="utf-8")
+    code, out = _hearings(tmp_path, "validate")
+    assert code == 1
+    assert f"data/2020-09.yaml:{finding}" in out, out
+    assert "data/2020-08.yaml: valid: 2020-08, 17 regions" in out
+    for command in (["export"], ["facts"], ["new", "2020-10"], ["compare", "2020-08", "2020-09"],
+                    ["translated", "2020-09"], ["build", "2020-09"], ["year", "2020-Q3"]):
+        code, out = _hearings(tmp_path, *command)
+        assert "unexpected error" not in out and "out of range" not in out, (command, out)
+        if command[0] in ("compare", "build"):
+            assert f"data/2020-09.yaml:{finding}" in out, (command, out)
+    assert (tmp_path / "data" / "2020-10.yaml").exists()
