@@ -5,18 +5,33 @@ the summary, a mistyped key, a region's missing row) and says on hover what a re
 a category code or a summary figure stands for in that month.
 
 yaml-language-server, beside it on the same file, keeps what JSON Schema says about the
-file's shape; this server says the rest, so the schema's findings are left to it."""
+file's shape; this server says the rest, so the schema's findings are left to it.
+
+What an editor sends is untrusted too: every request is answered (a position it cannot read
+with a protocol error), a frame after junk is found again, and only the newest version of a
+text is checked, in a process of its own, so that a burst of edits costs one check more."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import multiprocessing
 import os
 import re
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.json_rpc import JsonRPCNotification
 
+from .context import period_of
+from .files import TEXT_LIMIT, size_text
 from .findings import ERROR, Finding
 from .i18n import MESSAGE_LANGUAGES, _, language, language_from_environment, set_language
 from .reference import Period, reference
@@ -37,9 +52,107 @@ def _version() -> str:
         return "0"
 
 
-server = LanguageServer("hearings", _version())
+# A header line is a few dozen bytes. A frame holds at most one text, which validate reads up
+# to TEXT_LIMIT (2 MB of UTF-8: 12 MB at most as JSON's \\u escapes); a larger frame is read
+# past, never held, and answered from its first and last bytes (FRAME_ENDS).
+HEADER_LIMIT = 4096
+FRAME_LIMIT = 16 * 1024 * 1024
+FRAME_ENDS = 64 * 1024
+_HEADER = b"Content-Length:"
+_DROPPED = "hearings/frameDropped"  # what stands for a frame that was dropped or unreadable
+# The members of a message that say what it was (a text's own quotes are escaped: \\")
+_MEMBERS = {name: re.compile(rb'"%s"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+)' % name.encode())
+            for name in ("id", "method", "uri")}
+
+
+def _dropped(size: int, ends: bytes) -> bytes:
+    """The message that stands for a frame too large to read: its size, and the id, method
+    and document it names where its first and last bytes say them."""
+    params: dict = {"size": size}
+    for name, pattern in _MEMBERS.items():
+        if (match := pattern.search(ends)) is not None:
+            try:
+                params[name] = json.loads(match.group(1))
+            except ValueError:
+                continue
+    return json.dumps({"jsonrpc": "2.0", "method": _DROPPED, "params": params}).encode()
+
+
+class Input:
+    """The client's input as pygls reads it (a header line, then a body of a length), made
+    safe: a header line is at most HEADER_LIMIT bytes, junk before a header is dropped (a
+    frame after it is read as usual), and a body beyond FRAME_LIMIT is read past, not held."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def readline(self) -> bytes:
+        line = self.stream.readline(HEADER_LIMIT)
+        at = line.rfind(_HEADER)
+        return line[at:] if at > 0 else line
+
+    def read(self, size: int) -> bytes:
+        if size <= FRAME_LIMIT:
+            return self.stream.read(size)
+        head, tail, left = b"", b"", size
+        while left > 0:
+            chunk = self.stream.read(min(left, 1 << 20))
+            if not chunk:
+                return b""
+            head = head or chunk[:FRAME_ENDS]
+            tail = (tail + chunk)[-FRAME_ENDS:]
+            left -= len(chunk)
+        return _dropped(size, head + b" " + tail)
+
+
+class Protocol(LanguageServerProtocol):
+    """pygls's protocol, answering a request it cannot read (a position at line -1 or 2^31,
+    a field of the wrong type) with a protocol error instead of silence."""
+
+    def structure_message(self, data):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as err:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                self._send_response(data["id"], None, err.to_response_error())
+            return JsonRPCNotification(method=_DROPPED, jsonrpc="2.0", params=None)
+
+
+server = LanguageServer("hearings", _version(), protocol_cls=Protocol)
 _findings: dict[str, list[Finding]] = {}
 _schema_too = {"on": False}  # HEARINGS_LSP_SCHEMA=1, or without yaml-language-server
+# One check at a time, in a process of its own: the thread that reads the client's messages
+# keeps up with a burst of edits (in a thread, the check would hold the interpreter's lock
+# for most of each message, and a burst of 300 edits take seconds to read)
+_checker: ProcessPoolExecutor | None = None
+_checking: dict[str, bool] = {}  # uri -> whether a newer version waits for the running check
+
+
+@server.feature(_DROPPED)
+def dropped(ls: LanguageServer, params) -> None:
+    """A frame that could not be read, or was too large to: a request gets its protocol
+    error, a text its one diagnostic (and is no longer held: its edits would be lost)."""
+    if params is None:  # what pygls could not read: it has said so in its log
+        return
+    size = getattr(params, "size", 0)
+    msg_id, method, uri = (getattr(params, name, None) for name in ("id", "method", "uri"))
+    print(f"hearings lsp: a message of {size} bytes ({method or 'unknown'}) is larger than "
+          f"{FRAME_LIMIT}; it was read past", file=sys.stderr)
+    if msg_id is not None:
+        ls.protocol._send_response(msg_id, None, JsonRpcInvalidRequest(
+            message=f"a message of {size} bytes is larger than {FRAME_LIMIT}").to_response_error())
+    elif isinstance(uri, str) and method in (lsp.TEXT_DOCUMENT_DID_OPEN,
+                                             lsp.TEXT_DOCUMENT_DID_CHANGE):
+        ls.workspace.text_documents.pop(unquote(uri), None)
+        _findings.pop(uri, None)
+        finding = Finding("file-unreadable", str(_path(uri)), 1, 1, params={"reason": _(
+            "it is larger than {limit} (the editor sent {size} for it); it is not checked")
+            .format(limit=size_text(TEXT_LIMIT), size=size_text(size))})
+        ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
+            uri=uri, diagnostics=[lsp.Diagnostic(
+                range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 1)),
+                message=finding.message, code=finding.code, source="hearings",
+                severity=SEVERITY[finding.severity])]))
 
 
 def _path(uri: str) -> Path:
@@ -75,35 +188,82 @@ def _range(lines: list[str], finding: Finding) -> lsp.Range:
     return lsp.Range(lsp.Position(row, start), lsp.Position(row, _token_end(text, start)))
 
 
-def diagnostics(text: str, uri: str) -> list[lsp.Diagnostic]:
-    """The findings of the editor's text as diagnostics, the schema's left out unless asked."""
+def diagnostics(text: str, uri: str) -> tuple[list[Finding], list[lsp.Diagnostic]]:
+    """The findings of the editor's text (the schema's too: their fixes are offered), and
+    them as diagnostics, the schema's left out unless asked."""
     path = _path(uri)
     workspace = Workspace.find(path.parent)
     facts = workspace.facts()  # a facts file with errors still gives the package's rows
     report = check_text(text, str(path), facts)
-    _findings[uri] = report.findings  # the schema's too: their fixes are offered
     shown = [f for f in report.findings if _schema_too["on"] or f.code not in SCHEMA_CODES]
     lines = text.split("\n")
-    return [lsp.Diagnostic(range=_range(lines, f), message=f.message, code=f.code,
-                           source="hearings",
-                           severity=SEVERITY.get(f.severity, lsp.DiagnosticSeverity.Warning))
-            for f in shown]
+    return report.findings, [
+        lsp.Diagnostic(range=_range(lines, f), message=f.message, code=f.code,
+                       source="hearings",
+                       severity=SEVERITY.get(f.severity, lsp.DiagnosticSeverity.Warning))
+        for f in shown]
 
 
-def _publish(ls: LanguageServer, uri: str) -> None:
-    document = ls.workspace.get_text_document(uri)
-    ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
-        uri=uri, version=document.version, diagnostics=diagnostics(document.source, uri)))
+def _checked(text: str, uri: str, lang: str, schema_too: bool
+             ) -> tuple[list[Finding], list[lsp.Diagnostic]]:
+    """diagnostics(), in the checker's process, in the server's language and settings."""
+    if language() != lang:
+        set_language(lang)
+    _schema_too["on"] = schema_too
+    return diagnostics(text, uri)
+
+
+def _opened(ls: LanguageServer, uri: str):
+    """The document the client opened, else None: never a file read from disk by its
+    address (a request may name any path, a FIFO among them)."""
+    return ls.workspace.text_documents.get(unquote(uri))
+
+
+def _check(ls: LanguageServer, uri: str) -> None:
+    """Check the newest version of a text in the checker's thread and publish it, unless a
+    newer one came meanwhile: then that one is checked, and the stale result dropped."""
+    document = _opened(ls, uri)
+    if document is None:
+        _checking.pop(uri, None)
+        return
+    if uri in _checking:
+        _checking[uri] = True  # the running check's result will be stale: check again after
+        return
+    _checking[uri] = False
+    source, version = document.source, document.version
+    task = asyncio.get_running_loop().run_in_executor(
+        _checker, _checked, source, uri, language(), _schema_too["on"])
+
+    def done(task: asyncio.Future) -> None:
+        again = _checking.pop(uri, False)
+        current = _opened(ls, uri)
+        if current is None:
+            return
+        if again or current.version != version:
+            _check(ls, uri)
+            return
+        try:
+            findings, published = task.result()
+        except Exception as err:  # a fault of the tool's: said where an editor logs it
+            print(f"hearings lsp: {uri} could not be checked: {type(err).__name__}: {err}",
+                  file=sys.stderr)
+            if isinstance(err, BrokenProcessPool):  # its process died: the next check starts one
+                _start_checker()
+            return
+        _findings[uri] = findings
+        ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
+            uri=uri, version=version, diagnostics=published))
+    task.add_done_callback(done)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: LanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
-    _publish(ls, params.text_document.uri)
+    _check(ls, params.text_document.uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: LanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
-    _publish(ls, params.text_document.uri)
+    _check(ls, params.text_document.uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
@@ -122,11 +282,26 @@ def _replace(uri: str, lines: list[str], finding: Finding, new: str, title: str
                           edit=lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(where, new)]}))
 
 
+def _period(text: str) -> Period | None:
+    """The month a text states, None where it states none or one of no calendar (2020-13)."""
+    match = re.search(r"^period:\s*['\"]?(\d{4}-\d{2})", text, re.MULTILINE)
+    return period_of(match.group(1)) if match else None
+
+
+def _source(ls: LanguageServer, uri: str) -> str | None:
+    """The text of an opened document that validate would read, else None: a request about
+    anything else is answered with an empty result."""
+    document = _opened(ls, uri)
+    if document is None or len(document.source) > TEXT_LIMIT:
+        return None
+    return document.source
+
+
 def _missing_row(uri: str, lines: list[str], finding: Finding, text: str) -> lsp.CodeAction | None:
     """A region's row at zero, inserted before the next top-level key after `regions:`."""
-    match = re.search(r"^period:\s*['\"]?(\d{4}-\d{2})", text, re.MULTILINE)
+    period = _period(text)
     code = finding.params.get("code") or (finding.path[1] if len(finding.path) > 1 else None)
-    if not match or code is None:
+    if period is None or code is None:
         return None
     start = next((i for i, line in enumerate(lines) if line.startswith("regions:")), None)
     if start is None:
@@ -136,7 +311,9 @@ def _missing_row(uri: str, lines: list[str], finding: Finding, text: str) -> lsp
     while end > start + 1 and not lines[end - 1].strip():
         end -= 1
     region = reference().region(code)
-    forms = region.name(Period.parse(match.group(1))).forms
+    if region is None or not region.validity.covers(period.last_day):
+        return None
+    forms = region.name(period).forms
     row = (f"\n  {code}:  # {forms['ru']['table']} / {forms['kk']['table']}\n"
            "    announcements: 0\n    protocols: 0\n    violations:\n"
            + "".join(f"      {c.code}: 0\n" for c in reference().categories)
@@ -198,8 +375,8 @@ def fixes(uri: str, text: str, wanted: lsp.Range) -> list[lsp.CodeAction]:
 @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(
     code_action_kinds=[lsp.CodeActionKind.QuickFix]))
 def code_action(ls: LanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-    document = ls.workspace.get_text_document(params.text_document.uri)
-    return fixes(params.text_document.uri, document.source, params.range)
+    source = _source(ls, params.text_document.uri)
+    return [] if source is None else fixes(params.text_document.uri, source, params.range)
 
 
 # --- hover ------------------------------------------------------------------------------------
@@ -210,8 +387,7 @@ def hover_text(text: str, line: int, character: int) -> str | None:
     lines = text.split("\n")
     if line >= len(lines):
         return None
-    match = re.search(r"^period:\s*['\"]?(\d{4}-\d{2})", text, re.MULTILINE)
-    period = Period.parse(match.group(1)) if match else None
+    period = _period(text)
     current = lines[line]
     word = next((m.group(0) for m in re.finditer(r"[a-z][a-z0-9_-]*", current)
                  if m.start() <= character <= m.end()), None)
@@ -249,9 +425,9 @@ def hover_text(text: str, line: int, character: int) -> str | None:
 
 @server.feature(lsp.TEXT_DOCUMENT_HOVER)
 def hover(ls: LanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
-    document = ls.workspace.get_text_document(params.text_document.uri)
-    text = hover_text(document.source, params.position.line, params.position.character)
-    if text is None:
+    source = _source(ls, params.text_document.uri)
+    text = source and hover_text(source, params.position.line, params.position.character)
+    if not text:
         return None
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
 
@@ -275,10 +451,9 @@ def completions(text: str, line: int, character: int) -> list[lsp.CompletionItem
     not yet in `regions:`, a category not yet in a row's `violations:`, or after
     `category:` a category with findings this month."""
     lines = text.split("\n")
-    match = re.search(r"^period:\s*['\"]?(\d{4}-\d{2})", text, re.MULTILINE)
-    if not match or line >= len(lines):
+    period = _period(text)
+    if period is None or line >= len(lines):
         return []
-    period = Period.parse(match.group(1))
     ref = reference()
     current = lines[line][:character]
     indent = len(current) - len(current.lstrip())
@@ -340,10 +515,26 @@ def _categories_found(text: str) -> set[str] | None:
 
 @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[" "]))
 def completion(ls: LanguageServer, params: lsp.CompletionParams) -> lsp.CompletionList:
-    document = ls.workspace.get_text_document(params.text_document.uri)
-    return lsp.CompletionList(is_incomplete=False, items=completions(
-        document.source, params.position.line, params.position.character))
+    source = _source(ls, params.text_document.uri)
+    return lsp.CompletionList(is_incomplete=False, items=[] if source is None else completions(
+        source, params.position.line, params.position.character))
+
+
+def _start_checker() -> None:
+    """The checker's process, started now (a fork where there is one: no import again)."""
+    global _checker
+    methods = multiprocessing.get_all_start_methods()
+    _checker = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(
+        "fork" if "fork" in methods else None))
+    _checker.submit(int).result()
 
 
 def serve() -> None:
-    server.start_io()
+    """Serve over stdio until the client says exit or its input ends, then say which."""
+    _start_checker()  # here, while this process has no other thread to fork with it
+    try:
+        server.start_io(stdin=Input(sys.stdin.buffer))
+    finally:
+        _checker.shutdown(wait=False, cancel_futures=True)
+    if not getattr(server.protocol, "_shutdown", True):
+        print("hearings lsp: the client's input ended; the server stops", file=sys.stderr)

@@ -7,8 +7,10 @@ from pathlib import Path
 from .checks import CHECKS, table_figures
 from .context import Context, period_of, unreadable
 from .facts import Facts, facts
+from .files import TEXT_LIMIT, size_text
 from .findings import FileReport, Finding
-from .load import Document, LoadError, decode, load, parse
+from .i18n import _
+from .load import Document, LoadError, Mark, decode, load, parse
 from .reference import reference
 from .schema import check_schema
 
@@ -37,10 +39,15 @@ def check_file(path: Path, file: str | None = None, month_facts: Facts | None = 
 
 def check_text(text: str, file: str, month_facts: Facts | None = None) -> FileReport:
     """The findings for a monthly file's text that is not on disk (what `new` writes, what
-    an editor holds), with the same checks of its characters as a file's bytes get."""
+    an editor holds), with the same checks of its characters as a file's bytes get, and
+    the same limit of its size."""
+    raw = text.encode("utf-8", "replace")
+    if len(raw) > TEXT_LIMIT:
+        return unreadable(LoadError("file-unreadable", Mark(1, 1), reason=_(
+            "it is larger than {limit} ({size})").format(
+                limit=size_text(TEXT_LIMIT), size=size_text(len(raw)))), file)
     try:
-        return check_document(parse(decode(text.encode("utf-8", "replace")), file),
-                              month_facts)[0]
+        return check_document(parse(decode(raw), file), month_facts)[0]
     except LoadError as err:
         return unreadable(err, file)
 

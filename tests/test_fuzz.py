@@ -33,6 +33,7 @@ PIECES = [b"", b"\n", b" ", b"\t", b":", b"- ", b"{", b"}", b"[", b"]", b"'", b'
           b"1.5", b"true", b"9" * 4300, b"9" * 5000, b"\xff", b"\xef\xbb\xbf", b"\x00",
           b'"\\a \\e \\x07 \\ue000 \\U0001F600"', "😀".encode(), "\u200b".encode(),
           "ع".encode(), b"\r\n", b"---\n", b"period: 2108-01\n", b"period: 0000-00\n",
+          b"period: 0000-01\n", b"period: 20200-08\n", b"period: 2020-13\n",
           b"akmola:\n", b"total: 4\n", b"    violations: {}\n", b"date: 2020-02-30\n",
           b"evidence: []\n", b"  - region: akmola\n", "г. Шымкент".encode()]
 

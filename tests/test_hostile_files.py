@@ -17,17 +17,35 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hearings import pdf
+from hearings.archive import KINDS
 from hearings.exceptions import ConversionError
-from hearings.workspace import PACKAGED_TEMPLATES
+from hearings.importing import import_reports
+from hearings.workspace import PACKAGED_TEMPLATES, Workspace
 
 from .conftest import SIGNED
+from .test_fuzz import _at_most
 from .test_import import _hearings, _invoke
 from .test_untrusted import _build_in, _folder, crafted
 from .word_reports import source_pair
 
 RU = "Анализ август.docx"
+
+
+def _source_xml() -> bytes:
+    """The main document of the August 2020 Russian report, as the tests build it."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        ru, _kk = source_pair(Path(folder))
+        with zipfile.ZipFile(ru) as package:
+            return package.read("word/document.xml")
+
+
+SOURCE_XML = _source_xml()
 
 
 def _rewrite(path: Path, change) -> None:
@@ -295,3 +313,62 @@ def test_a_period_of_no_calendar_is_a_finding_and_stops_no_other_month(
         if command[0] in ("compare", "build"):
             assert f"data/2020-09.yaml:{finding}" in out, (command, out)
     assert (tmp_path / "data" / "2020-10.yaml").exists()
+
+
+# The cells' and rows' settings of a Word table, and values a hostile file may give them
+_SETTINGS = [b"gridSpan", b"gridBefore", b"gridAfter", b"vMerge", b"gridCol"]
+_VALUES = [b"0", b"1", b"2", b"13", b"14", b"63", b"64", b"-1", b"1000000000", b"9" * 5000,
+           b"abc", b"x1", b"", b" 2", b"\xd9\xa3", b"restart", b"continue", b"1e9", b"0x10"]
+FUZZ_EXAMPLES = int(os.environ.get("HEARINGS_FUZZ", 300)) // 10
+
+
+@st.composite
+def damaged_table(draw) -> bytes:
+    """The main document of the August 2020 Russian report with one to four damages of its
+    table: a setting given a hostile value, a setting added to a cell or a row, a cell or a
+    row removed or repeated."""
+    xml = SOURCE_XML
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["value", "add-span", "add-before", "drop", "repeat"]))
+        if kind == "value":
+            starts = [m.end() for m in re.finditer(rb"<w:(?:%s) w:val=\"" % b"|".join(
+                _SETTINGS), xml)]
+            if starts:
+                at = draw(st.sampled_from(starts))
+                end = xml.index(b'"', at)
+                xml = xml[:at] + draw(st.sampled_from(_VALUES)) + xml[end:]
+        elif kind in ("add-span", "add-before"):
+            tag, parent = ((b"gridSpan", b"<w:tcPr>") if kind == "add-span"
+                           else (b"gridBefore", b"<w:tr>"))
+            starts = [m.end() for m in re.finditer(re.escape(parent), xml)]
+            if starts:
+                at = draw(st.sampled_from(starts))
+                setting = b'<w:%s w:val="%s"/>' % (tag, draw(st.sampled_from(_VALUES)))
+                xml = xml[:at] + (setting if kind == "add-span"
+                                  else b"<w:trPr>" + setting + b"</w:trPr>") + xml[at:]
+        else:
+            element = draw(st.sampled_from([b"tc", b"tr"]))
+            spans = [(m.start(), m.end()) for m in re.finditer(
+                rb"<w:%s>.*?</w:%s>" % (element, element), xml, re.DOTALL)]
+            if spans:
+                start, end = draw(st.sampled_from(spans))
+                xml = xml[:start] + (b"" if kind == "drop" else xml[start:end] * draw(
+                    st.integers(2, 50))) + xml[end:]
+    return xml
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(damaged_table())
+def test_any_damaged_word_table_is_findings_or_a_month(tmp_path_factory, xml) -> None:
+    """Whatever a table's cells and rows say, the import gives findings with places or a
+    month, in little time: never a traceback, a hang or a loop over a span's columns."""
+    folder = tmp_path_factory.mktemp("fuzz")
+    ru, _kk = source_pair(folder / "archive")
+    _rewrite(ru, lambda text: xml.decode())
+    with _at_most(30):
+        result = import_reports([folder / "archive"], Workspace(folder), force=True)
+    for note in [*result.files, *(n for m in result.months for n in m.notes)]:
+        assert note.code in KINDS and note.place.file, note
+        assert note.message

@@ -33,9 +33,11 @@ class Session:
         self.env = env
         self.client = LanguageClient("hearings-tests", "1")
         self.published: dict[str, asyncio.Queue] = {}
+        self.versions: dict[str, list] = {}  # the version of each publication, in order
 
         @self.client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def published(params: lsp.PublishDiagnosticsParams) -> None:
+            self.versions.setdefault(params.uri, []).append(params.version)
             self.published.setdefault(params.uri, asyncio.Queue()).put_nowait(
                 params.diagnostics)
 
