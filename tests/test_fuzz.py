@@ -2,7 +2,8 @@
 what is wrong with a place for each finding, a build writes both reports or nothing and says
 why, and nothing ends in a traceback or hangs.
 
-HEARINGS_FUZZ=24000 pytest tests/test_fuzz.py searches deeper than CI (300 files).
+Damaged facts files too. HEARINGS_FUZZ=24000 pytest tests/test_fuzz.py searches deeper than
+CI (300 monthly files, 100 facts files).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from hearings.validate import validate_file
 from hearings.workspace import Workspace
 
 from .conftest import SIGNED
+from .test_facts import CLAUSES_286, DEPARTMENTS_2026
 
 GOOD = SIGNED.read_bytes()
 EXAMPLES = int(os.environ.get("HEARINGS_FUZZ", 300))
@@ -105,3 +107,44 @@ def test_any_damaged_file_is_findings_with_places_or_a_whole_build(text) -> None
         written = sorted(p.name for p in month.iterdir()) if month.exists() else []
         assert written in ([], ["2020-08-kk.docx", "2020-08-ru.docx"]), written
         assert bool(written) == (not outcome.report.errors)
+
+
+# A folder's facts file: an edition's clauses and dated departments (tests/test_facts.py)
+FACTS_TEXT = (CLAUSES_286 + DEPARTMENTS_2026).encode()
+FACTS_PIECES = [*PIECES, b"valid_from: 2026-13-01\n", b"valid_until: 1900-01-01\n",
+                b"edition: nowhere\n", b"source: \n", b"ru: \n", b"kk: ~\n", b"- code: x\n"]
+
+
+@st.composite
+def damaged_facts(draw) -> bytes:
+    """The facts file of tests/test_facts.py (clauses of an edition, departments) with one to
+    five damages: a piece inserted, a span deleted, bytes changed."""
+    data = bytearray(FACTS_TEXT)
+    for _ in range(draw(st.integers(1, 5))):
+        kind = draw(st.sampled_from(["insert", "delete", "flip"]))
+        at = draw(st.integers(0, max(0, len(data) - 1)))
+        if kind == "insert":
+            data[at:at] = draw(st.sampled_from(FACTS_PIECES))
+        elif kind == "delete":
+            del data[at:at + draw(st.integers(1, 120))]
+        elif data:
+            data[at] = draw(st.integers(0, 255))
+    return bytes(data)
+
+
+@settings(max_examples=EXAMPLES // 3, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(damaged_facts())
+def test_any_damaged_facts_file_is_findings_with_places_or_facts(text) -> None:
+    """Whatever the damage to a folder's facts file, its facts are read or its findings say
+    where it is wrong; never a traceback or a hang."""
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "reference").mkdir()
+        (Path(folder) / "reference" / "facts.yaml").write_bytes(text)
+        with _at_most(SECONDS):
+            try:
+                facts = Workspace(Path(folder)).checked_facts()
+            except HearingsError as err:
+                assert "reference/facts.yaml" in str(err)
+            else:
+                assert facts is not None
