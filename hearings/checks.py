@@ -87,8 +87,8 @@ YEARS = (1991, 2099)
 
 
 def check_period_not_future(context: Context) -> Iterator[Finding]:
-    """A month after the current one has no findings yet: its file is a mistyped period; one
-    outside the years of reports is an error."""
+    """A month after the current one has no findings yet: its file is a mistyped period; the
+    current one is not over; one outside the years of reports is an error."""
     period, today = context.period, dt.date.today()
     stated = context.data.get("period")
     if isinstance(stated, str) and _MONTH_NAME.match(stated):  # else the schema names it
@@ -102,6 +102,9 @@ def check_period_not_future(context: Context) -> Iterator[Finding]:
                               params={"first": YEARS[0], "last": YEARS[1]})
     elif period is not None and period.first_day > today:
         yield context.finding("period-in-future", ("period",), found=str(period))
+    elif period is not None and period.last_day >= today:  # its last day is not over either
+        yield context.finding("period-not-over", ("period",), found=str(period),
+                              params={"last": period.last_day.isoformat()})
 
 
 _SENTENCE_ENDS = (".", "!", "?", "»", ")", "…", '"')
@@ -295,8 +298,15 @@ def check_numerals(context: Context) -> Iterator[Finding]:
     """A number in another base or form than plain decimal digits: YAML would read 015 as 13,
     so it is reported, never converted."""
     for path, (form, value) in context.document.numerals.items():
-        yield context.finding("number-not-decimal", path, found=_text_at(context, path),
-                              params={"form": _(_NUMERAL_FORMS[form]), "value": value})
+        found = _text_at(context, path)
+        digits = str(found).lstrip("0")
+        # 014 may be fourteen with a zero before it as well as octal twelve: both are said
+        readings = (_("{value} or {plain}, whichever is meant").format(value=value, plain=digits)
+                    if form == "octal" and digits.isdecimal() and digits != str(value)
+                    else _("{value}, if that is what is meant").format(value=value))
+        yield context.finding("number-not-decimal", path, found=found,
+                              params={"form": _(_NUMERAL_FORMS[form]), "value": value,
+                                      "readings": readings})
 
 
 def _text_at(context: Context, path: tuple) -> object:
@@ -375,6 +385,40 @@ def check_ready_to_sign(context: Context) -> Iterator[Finding]:
     counts += [v for row in rows for v in _violations(row).values()]
     if rows and all(count == 0 for count in counts) and not context.data.get("closing"):
         yield context.finding("month-untouched", ("regions",), key=True)
+
+
+def ministry_words(name: str, lang: str) -> str:
+    """What a position says of a ministry: its name less "Министерство" (ru) or "министрлігі"
+    (kk), in lower case ("вице-министр экологии, геологии и природных ресурсов ...")."""
+    words = " ".join(name.split()).lower()
+    if lang == "ru":
+        return words.removeprefix("министерство ")
+    return words.removesuffix(" министрлігі")
+
+
+def check_signatory_ministry(context: Context) -> Iterator[Finding]:
+    """A signatory's position that names a ministry other than the one in force on the
+    month's last day (a position carried over across the renaming of January 2023)."""
+    period, signatory = context.period, context.data.get("signatory")
+    if period is None or context.facts is None or not isinstance(signatory, dict):
+        return
+    position = signatory.get("position")
+    in_force = context.facts.for_month(period).ministry
+    if not isinstance(position, dict) or in_force is None or in_force.value is None:
+        return
+    for lang in ("ru", "kk"):
+        text = position.get(lang)
+        if not isinstance(text, str):
+            continue
+        said = " ".join(text.split()).lower()
+        current = in_force.value[lang]
+        named = [row.value[lang] for row in context.facts.ministry
+                 if row.value and row.value[lang] != current
+                 and ministry_words(row.value[lang], lang) in said]
+        if named and ministry_words(current, lang) not in said:
+            yield context.finding("signatory-ministry-former", ("signatory", "position", lang),
+                                  found=named[0], expected=current,
+                                  params={"period": str(period)})
 
 
 def check_document_date(context: Context) -> Iterator[Finding]:
@@ -470,5 +514,6 @@ CHECKS = (check_file_name, check_period_not_future, check_texts_ended, check_reg
           check_row_totals,
           check_summary, check_bounds, check_scripts, check_evidence_entries,
           check_evidence_counts, check_observations, check_facts, check_numerals,
-          check_invisible, check_printable, check_ready_to_sign, check_document_date,
+          check_invisible, check_printable, check_ready_to_sign, check_signatory_ministry,
+          check_document_date,
           check_translations)

@@ -468,7 +468,8 @@ def new(period, data_dir: Path) -> None:
 
     workspace = _workspace(data_dir)
     try:
-        path, source, warnings, unknown = new_month(period, workspace.data_dir, workspace)
+        path, source, warnings, unknown, renamed = new_month(period, workspace.data_dir,
+                                                             workspace)
     except HearingsError as err:
         raise _fail(err) from err
     for warning in warnings:
@@ -479,6 +480,8 @@ def new(period, data_dir: Path) -> None:
     if source:
         click.echo(_("{path}: created; signatory and executor carried over from {source}")
                    .format(path=path, source=source))
+        if renamed:
+            click.echo(_("note: {note}").format(note=renamed))
     else:
         click.echo(_("{path}: created; add the signatory and executor before the reports are "
                      "signed").format(path=path))

@@ -16,7 +16,7 @@ from pathlib import Path
 from .exceptions import ReportExistsError, WriteError
 from .files import UnreadableFile, read_limited
 from .findings import FileReport
-from .i18n import _
+from .i18n import N_, _
 from .lock import folder_lock
 from .model import Month, month_from
 from .plan import UNCHANGED
@@ -153,9 +153,12 @@ def _descriptor(ref: Reference, months: list[Month]) -> bytes:
         "description": f"Announcements and protocols of public hearings placed on the "
                        f"websites of the regional executive bodies, and the violations found, "
                        f"by month, region and category: {len(months)} months from {first} "
-                       f"to {last}. The same figures as the monthly reports in Russian and "
-                       f"Kazakh; a figure that could not be assessed is empty, with "
-                       f"not_assessed true. The same tables are in {WORKBOOK}.",
+                       f"to {last} (listed in `months`: only months filled in and valid, "
+                       f"whose reports could be signed). The same figures as the monthly "
+                       f"reports in Russian and Kazakh; a figure that could not be assessed "
+                       f"is empty, with not_assessed true. The same tables are in "
+                       f"{WORKBOOK}.",
+        "months": [str(month.period) for month in months],
         "resources": [{
             "name": name, "path": f"{name}.csv", "profile": "tabular-data-resource",
             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
@@ -164,6 +167,22 @@ def _descriptor(ref: Reference, months: list[Month]) -> bytes:
         } for name in ("violations", "placed")],
     }
     return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# Warnings that say no signer could sign the month yet: its figures are not the month's
+UNSIGNABLE = {
+    "month-untouched": N_("it is as `new` wrote it, nothing filled in (month-untouched)"),
+    "period-not-over": N_("its month is not over (period-not-over)"),
+}
+
+
+def _left_out_because(report: FileReport) -> str | None:
+    """Why a month's figures are not published, or None: errors, or a warning that says it
+    could not be signed yet."""
+    if report.errors:
+        return _("it has errors")
+    codes = [finding.code for finding in report.warnings if finding.code in UNSIGNABLE]
+    return "; ".join(_(UNSIGNABLE[code]) for code in codes) or None
 
 
 @dataclass
@@ -196,8 +215,8 @@ def export(data_files: list[Path], folder: Path, force: bool = False, month_fact
     for path in data_files:
         report, context = check_file(path, month_facts=month_facts)
         outcome.reports.append(report)
-        if report.errors:
-            outcome.left_out.append((path, _("it has errors")))
+        if reason := _left_out_because(report):
+            outcome.left_out.append((path, reason))
         elif context.period in seen:
             outcome.left_out.append((path, _("{other} is the same month").format(
                 other=seen[context.period])))

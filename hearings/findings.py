@@ -44,7 +44,7 @@ KINDS: dict[str, Kind] = {
     "key-not-text": Kind(ERROR, N_("a key must be plain text, found {found}")),
     "number-not-decimal": Kind(ERROR, N_(
         "{found} is {form} in YAML, which reads it as {value}; write numbers in decimal digits "
-        "only ({value}, if that is what is meant)")),
+        "only: {readings}")),
     "character-not-printable": Kind(ERROR, N_(
         "the text holds {character} ({name}), which the reports' font cannot print: write "
         "it otherwise or leave it out")),
@@ -121,8 +121,14 @@ KINDS: dict[str, Kind] = {
         "the file names no {missing}: the reports have no {part} until `{key}:` is added (see "
         "README)")),
     "period-in-future": Kind(WARNING, N_(
-        "{found} is after the current month: no report can be made for it yet; is the period "
-        "mistyped?")),
+        "{found} is after the current month: it has not begun, and its reports would state "
+        "days to come; is the period mistyped? (--strict refuses it)")),
+    "signatory-ministry-former": Kind(WARNING, N_(
+        "the position names «{found}», which is not the ministry in force in {period} "
+        "(«{expected}»)")),
+    "period-not-over": Kind(WARNING, N_(
+        "{found} is not over: its last day, {last}, has not passed, and its reports would "
+        "state a month not monitored to its end (--strict refuses it)")),
     "count-exceeds-placed": Kind(WARNING, N_(
         "{region} › {category}: the count is {found}, more than {bound} ({expected})")),
     "count-without-placed": Kind(WARNING, N_(

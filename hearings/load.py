@@ -276,6 +276,10 @@ def _key(event, frame: _Frame, mark: Mark, document: Document) -> str:
     return key
 
 
+# a figure typed as the report prints one not assessed: `announcements: -` (or – or —)
+_DASH_FIGURE = re.compile(r"^\s*[\w-]+:\s*[-\u2013\u2014]\s*(#.*)?$")
+
+
 def parse(text: str, file: str) -> Document:
     """Text to a Document; every problem is a LoadError with its place."""
     document = Document(file=file, data=None, lines=text.splitlines())
@@ -290,6 +294,10 @@ def parse(text: str, file: str) -> Document:
         if err.context and err.context_mark:
             problem += " " + _("({context} on line {line})").format(
                 context=_(err.context), line=err.context_mark.line + 1)
+        line = document.lines[mark.line - 1] if 0 < mark.line <= len(document.lines) else ""
+        if _DASH_FIGURE.match(line):  # the report's dash typed for "not assessed"
+            problem += "; " + _("a figure that could not be assessed is written n/a (the "
+                                "report prints it as a dash)")
         raise LoadError("yaml-syntax", mark, problem=problem) from err
     except yaml.YAMLError as err:
         raise LoadError("yaml-syntax", Mark(1, 1), problem=str(err)) from err

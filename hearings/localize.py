@@ -122,10 +122,14 @@ def comparison(month: Month, before: Month | None, lang: str, words: dict) -> st
     case = ("both" if before_n and after_n else "none_after" if before_n
             else "none_before" if after_n else "none")
     forms = words["words"]["violations"]
-    return words["comparison"][case].format(
+    phrases = words["comparison"]
+    when = phrases["when"]["same_year" if before.period.year == month.period.year
+                           else "other_year"].format(month=month_name(month, lang),
+                                                     year=month.period.year)
+    return phrases[case].format(
         before_month=month_name(before, lang), before_year=before.period.year,
         before=f"{number(before_n, words)} {counted(before_n, forms, lang)}",
-        month=month_name(month, lang), year=month.period.year,
+        month=month_name(month, lang), year=month.period.year, when=when,
         after=f"{number(after_n, words)} {counted(after_n, forms, lang)}",
         change=change.format(delta=number(abs(delta), words)))
 

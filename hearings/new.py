@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
 
+from .checks import ministry_words
 from .context import period_of
 from .exceptions import MonthExistsError, MonthRefusedError, WriteError
 from .i18n import _
 from .load import LoadError, load
-from .output import as_text
+from .output import SEVERITIES
 from .reference import Period, reference
 from .stated import unknown_text
 from .validate import check_text
@@ -156,12 +158,39 @@ def month_text(period: Period, people: dict, schema: str, path: Path,
     return text
 
 
+def _position_for(people: dict, before: Period, period: Period, month_facts) -> str | None:
+    """The signatory's position carried across a change of ministry, rewritten for the
+    ministry in force in `period` where it names the one of `before` (the words after
+    "Министерство", before "министрлігі"); what was done, said, else None."""
+    old, new = (month_facts.for_month(p).ministry for p in (before, period))
+    position = people.get("signatory", {}).get("position") if isinstance(
+        people.get("signatory"), dict) else None
+    if not isinstance(position, dict) or old is None or new is None or None in (
+            old.value, new.value) or old.value == new.value:
+        return None
+    rewritten = {}
+    for lang in ("ru", "kk"):
+        text, name = position.get(lang), new.value[lang]
+        words = re.escape(ministry_words(old.value[lang], lang)).replace(r"\ ", r"\s+")
+        if not isinstance(text, str) or not re.search(words, text, re.IGNORECASE):
+            return _("the ministry changed since {before} (now «{ministry}»), and the "
+                     "signatory's position does not name the former one as its words: check "
+                     "it").format(before=before, ministry=new.value["ru"])
+        kept = name.removeprefix("Министерство ") if lang == "ru" else name.removesuffix(
+            " министрлігі")
+        rewritten[lang] = re.sub(words, lambda _m, kept=kept: kept, text, flags=re.IGNORECASE)
+    position.update(rewritten)
+    return _("the ministry changed since {before}: the signatory's position is written for "
+             "«{ministry}»: check it").format(before=before, ministry=new.value["ru"])
+
+
 def new_month(period: Period, data_dir: Path, workspace: Workspace | None = None
-              ) -> tuple[Path, Path | None, list, str]:
+              ) -> tuple[Path, Path | None, list, str, str | None]:
     """Write data/<period>.yaml; never over an existing file, never a month with errors of
     its own. Returns it, the file the signatory and executor came from, what the new file's
-    warnings say (a month after the current one, a fact the reports leave out), and the
-    month's facts nobody has entered yet, with where to add them."""
+    warnings say (a month after the current one, a fact the reports leave out), the
+    month's facts nobody has entered yet, with where to add them, and what was done to the
+    signatory's position across a change of ministry."""
     workspace = workspace or Workspace.here()
     month_facts = workspace.checked_facts()
     path = data_dir / f"{period}.yaml"
@@ -169,11 +198,18 @@ def new_month(period: Period, data_dir: Path, workspace: Workspace | None = None
         raise MonthExistsError(_("{path} exists already; it is left as it is").format(path=path))
     previous = previous_file(period, data_dir)
     people = _people(previous)
+    renamed = _position_for(people, Period.parse(previous.stem), period,
+                            month_facts) if people else None
     text = month_text(period, people, workspace.schema_reference(path), path)
     report = check_text(text, str(path), month_facts)
     if report.errors:  # a month after this one, or one the reference data cannot report
-        raise MonthRefusedError(as_text([report], strict=False) + "\n" + _(
-            "{path} was not created").format(path=path))
+        # the errors alone, without the lines of a file that is not written
+        lines = [_("{path} was not created:").format(path=path)]
+        for finding in report.errors:
+            lines.append(f"  {_(SEVERITIES[finding.severity])} [{finding.code}] "
+                         f"{finding.message}")
+            lines += ["    " + line for line in (finding.hint or "").splitlines()]
+        raise MonthRefusedError("\n".join(lines))
     try:
         write_new(path, text.encode("utf-8"))
     except FileExistsError as err:
@@ -183,4 +219,4 @@ def new_month(period: Period, data_dir: Path, workspace: Workspace | None = None
         raise WriteError(_("{path} cannot be written: {reason}").format(
             path=path, reason=err.strerror or err)) from err
     return (path, previous if people else None, report.warnings,
-            unknown_text(period, month_facts, reference()))
+            unknown_text(period, month_facts, reference()), renamed)

@@ -160,9 +160,12 @@ def import_as_text(result) -> str:
     imported = [m for m in result.months if m.written]
     refused = [m for m in result.months if not m.written]
     lines.append("")
-    lines.append(_("{count} months imported, {refused} refused, {files} files not read as a "
-                   "month's report").format(count=len(imported), refused=len(refused),
-                                            files=len(result.files)))
+    lines.append(ngettext("{count} month imported, {refused} refused, {files} files not "
+                          "read as a month's report",
+                          "{count} months imported, {refused} refused, {files} files not "
+                          "read as a month's report", len(imported)).format(
+                              count=len(imported), refused=len(refused),
+                              files=len(result.files)))
     for month in result.months:
         counts: dict[str, int] = {}
         for note in month.notes:

@@ -375,9 +375,12 @@ def _findings(context: Context, error, root: dict) -> Iterator[Finding]:
                 yield context.finding("text-cut-at-comma", (*path, key), key=True,
                                       params={"key": key})
             elif key not in allowed:
-                close = nearest(key, allowed)
+                # a region is suggested among those in force in the month, not in any month
+                choices = ([r.code for r in context.reference.regions_in_force(context.period)]
+                           if tuple(path) == ("regions",) and context.period else allowed)
+                close = nearest(key, choices)
                 hint = (_("did you mean '{key}'?").format(key=close[0]) if close else
-                        _("expected one of: {keys}").format(keys=", ".join(allowed)))
+                        _("expected one of: {keys}").format(keys=", ".join(choices)))
                 yield context.finding("unknown-key", (*path, key), key=True,
                                       params={"key": key, "hint": hint,
                                               "suggestion": close[0] if close else None})

@@ -8,7 +8,7 @@ import json
 
 from .context import category_name
 from .facts import PACKAGE, Facts, Gap, MonthFacts, Row, describe_gap, snippet
-from .i18n import _
+from .i18n import _, ngettext
 from .reference import LANGUAGES, Period, Reference, Validity
 
 
@@ -150,9 +150,13 @@ def missing_text(periods: list[Period], facts: Facts, ref: Reference) -> str:
                                                                                  "is known")
         lines.append(f"{period}: {said}")
     complete = sum(1 for _period, gaps in rows if not gaps)
-    lines.append(_("{complete} of {count} months have every fact; add what is missing to "
-                   "{file} (`hearings facts MONTH` shows what to paste)").format(
-                       complete=complete, count=len(rows), file=facts.file))
+    if complete == len(rows):
+        lines.append(ngettext("{count} month has every fact", "all {count} months have every fact",
+                              complete).format(count=complete))
+    else:
+        lines.append(_("{complete} of {count} months have every fact; add what is missing to "
+                       "{file} (`hearings facts MONTH` shows what to paste)").format(
+                           complete=complete, count=len(rows), file=facts.file))
     return "\n".join(lines)
 
 

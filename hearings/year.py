@@ -141,8 +141,12 @@ def _counted(count: int, forms: dict, lang: str, words: dict) -> str:
 
 
 def _top(ranked: list[tuple[int, int]], most: int) -> list[tuple[int, int]]:
-    """The first `most` of the ranked, when they are a choice among more; else none."""
-    return ranked[:most] if len(ranked) > most else []
+    """The first `most` of the ranked and every one tied with the last of them (a cut among
+    equals would be arbitrary), when they are a choice among more; else none."""
+    if len(ranked) <= most:
+        return []
+    chosen = [item for item in ranked if item[0] >= ranked[most - 1][0]]
+    return chosen if len(chosen) < len(ranked) else []
 
 
 def document_words(data: Aggregate, ref: Reference, lang: str, words: dict,

@@ -12,6 +12,7 @@ from hearings.localize import counted
 from hearings.parity import full_text
 
 from .conftest import SIGNED
+from .months import month_data, write_month
 
 
 def _july(text: str) -> str:
@@ -70,9 +71,9 @@ def test_both_documents_say_how_the_total_changed(two_months) -> None:
     assert result.exit_code == 0, result.output
     ru = full_text((two_months.parent / "reports/2020-08/2020-08-ru.docx").read_bytes())
     kk = full_text((two_months.parent / "reports/2020-08/2020-08-kk.docx").read_bytes())
-    assert ("За июль 2020 года выявлено 41 нарушение, за август 2020 года – 43 нарушения "
+    assert ("За июль 2020 года выявлено 41 нарушение, за август – 43 нарушения "
             "(на 2 больше).") in ru.splitlines()
-    assert ("2020 жылғы шілде айында 41 бұзушылық анықталды, 2020 жылғы тамыз айында – "
+    assert ("2020 жылғы шілде айында 41 бұзушылық анықталды, тамыз айында – "
             "43 бұзушылық (2 бұзушылыққа көп).") in kk.splitlines()
 
 
@@ -140,3 +141,17 @@ def test_the_month_before_can_be_named(two_months, tmp_path) -> None:
     wrong = CliRunner().invoke(main, ["build", "data/2020-08.yaml", "--previous",
                                       "data/2020-08.yaml", "--reports", "other"])
     assert "is not the month before 2020-08: the comparison is left out" in wrong.output
+
+
+def test_the_year_is_said_again_only_where_it_changed(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for period, count in (("2020-12", 3), ("2021-01", 2)):
+        write_month(tmp_path / "data", month_data(period, {("akmola", "backdated"): count}))
+    result = CliRunner().invoke(main, ["build", "data/2021-01.yaml"])
+    assert result.exit_code == 0, result.output
+    ru = full_text((tmp_path / "reports/2021-01/2021-01-ru.docx").read_bytes())
+    kk = full_text((tmp_path / "reports/2021-01/2021-01-kk.docx").read_bytes())
+    assert ("За декабрь 2020 года выявлено 3 нарушения, за январь 2021 года – 2 нарушения "
+            "(на 1 меньше).") in ru.splitlines()
+    assert ("2020 жылғы желтоқсан айында 3 бұзушылық анықталды, 2021 жылғы қаңтар айында – "
+            "2 бұзушылық (1 бұзушылыққа аз).") in kk.splitlines()

@@ -208,8 +208,13 @@ class Checker:
         outside = re.sub(r"\([^)]*\)", "", line)  # "(на 2 больше)" has no noun to check
         pairs = re.findall(r"(?<![\d.])(\d+) (\w+)", outside)
         pairs = [(n, w) for n, w in pairs if not w.isdigit() and not w.startswith(("год", "жыл"))]
-        self.expect([int(n) for n, _ in pairs] == [n for n in (before, after) if n], where,
-                    f"comparison figures: {line}")
+        # this month's count is said by the summary: the comparison repeats it only beside
+        # the month before's (a month after one without violations says it once)
+        said = [before, after] if before and after else [before] if before else []
+        self.expect([int(n) for n, _ in pairs] == said, where, f"comparison figures: {line}")
+        # the year is said again only where it changed ("за ноябрь 2021 года ..., за декабрь")
+        years = re.findall(r"\b(?:19|20)\d\d\b", line)
+        self.expect(len(years) == len(set(years)), where, f"a year said twice: {line}")
         for number, word in pairs:
             self.noun(where, lang, "violations", number, word)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 import subprocess
 import sys
@@ -126,6 +127,21 @@ def test_an_invalid_month_is_named_and_left_out(folder) -> None:
     assert "data/2022-10.yaml: left out of the export: it has errors" in result.output
     assert "error [row-total-mismatch]" in result.output
     assert {row["period"] for row in _table("violations")} == {"2020-08"}
+    assert _frictionless(OUT / "datapackage.json").returncode == 0
+
+
+def test_a_month_nobody_filled_in_is_named_and_left_out(folder) -> None:
+    """`new 2020-09` beside a filled 2020-08: its zeros are no month's figures."""
+    assert CliRunner().invoke(main, ["new", "2020-09"]).exit_code == 0
+    result = _export()
+    assert result.exit_code == 1
+    assert ("data/2020-09.yaml: left out of the export: it is as `new` wrote it, nothing "
+            "filled in (month-untouched)") in result.output
+    assert {row["period"] for row in _table("violations")} == {"2020-08", "2022-10"}
+    assert {row["period"] for row in _table("placed")} == {"2020-08", "2022-10"}
+    descriptor = json.loads((OUT / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["months"] == ["2020-08", "2022-10"]
+    assert "2 months from 2020-08 to 2022-10" in descriptor["description"]
     assert _frictionless(OUT / "datapackage.json").returncode == 0
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -234,6 +235,10 @@ def test_facts_over_every_month_says_what_is_missing(tmp_path) -> None:
                                "reference/facts.yaml")
     data = json.loads(_in(tmp_path, "facts", "--format", "json").output)
     assert [month["period"] for month in data["months"]] == ["2020-08", "2021-09", "2026-11"]
+    alone = tmp_path / "alone"
+    (alone / "data").mkdir(parents=True)
+    shutil.copy(tmp_path / "data" / "2020-08.yaml", alone / "data")
+    assert _in(alone, "facts").output.splitlines()[-1] == "1 month has every fact"
     november = data["months"][2]
     assert november["departments"]["origin"] == "reference/facts.yaml"
     assert november["clauses"]["backdated"] == {"known": False}

@@ -375,7 +375,7 @@ def test_the_month_after_an_imported_one_compares_itself_with_it(source, tmp_pat
     code, out = _hearings(work, "build", "2020-09")
     assert code == 0, out
     text = full_text((work / "reports" / "2020-09" / "2020-09-ru.docx").read_bytes())
-    assert "За август 2020 года выявлено 43 нарушения, за сентябрь 2020 года – 2" in text
+    assert "За август 2020 года выявлено 43 нарушения, за сентябрь – 2" in text
     code, out = _hearings(work, "year", "2020-Q3", "--partial")
     assert code == 0, out
     code, out = _hearings(work, "export")

@@ -137,7 +137,7 @@ def test_the_archive_imported_and_the_editor_served_by_the_installed_tool(instal
     hearings = installed / "hearings"
     imported = _run(hearings, "import", "archive", cwd=tmp_path, check=False)
     assert imported.returncode == 1, imported.stderr  # the source's Kazakh table
-    assert "1 months imported, 0 refused" in imported.stdout
+    assert "1 month imported, 0 refused" in imported.stdout
     assert "[column-missing]" in imported.stdout
     assert (tmp_path / "data" / "2020-08.yaml").exists()
     # the language server answers initialize and shuts down, from the wheel alone

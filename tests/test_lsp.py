@@ -426,3 +426,74 @@ def test_both_servers_at_once_say_each_problem_once(tmp_path) -> None:
     assert not [line for line in ours if "unknown-key" in line or "bakdated" in line], said
     assert any(line.startswith("hearings row-total-mismatch") for line in ours), said
     assert "action Replace 'bakdated' by 'backdated'" in said, said
+
+
+def _readme_lua() -> str:
+    """The Neovim set-up the README gives, as it stands there."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```lua\n-- Neovim 0.7 and later (init.lua)") + len("```lua\n")
+    return readme[start:readme.index("```", start)]
+
+
+README_CHECK = """\
+vim.wait(60000, function()
+  local names = {}
+  for _, client in pairs(vim.lsp.buf_get_clients(0)) do names[client.name] = true end
+  local hearings = false
+  for _, d in ipairs(vim.diagnostic.get(0)) do
+    if d.source == 'hearings' then hearings = true end
+  end
+  return names['yaml'] and ((names['hearings'] and hearings) or #_G.notified > 0)
+end, 200)
+local lines = {}
+for _, client in pairs(vim.lsp.buf_get_clients(0)) do
+  table.insert(lines, 'client ' .. client.name)
+end
+for _, d in ipairs(vim.diagnostic.get(0)) do
+  table.insert(lines, 'diagnostic ' .. (d.source or '?') .. ' ' .. tostring(d.code))
+end
+for _, message in ipairs(_G.notified) do table.insert(lines, 'notified ' .. message) end
+vim.fn.writefile(lines, vim.env.OUT)
+vim.cmd('qa!')
+"""
+
+
+@pytest.mark.skipif((NVIM is None or not YAMLLS.exists()) and not os.environ.get("CI"),
+                    reason="Neovim or yaml-language-server (npm ci --prefix tests/editor) "
+                           "not installed")
+@pytest.mark.parametrize("on_path", [True, False], ids=["installed", "not-on-path"])
+def test_the_readmes_neovim_set_up_attaches_both_servers_or_says_why_not(tmp_path,
+                                                                       on_path) -> None:
+    data = month_data("2020-08", {("kostanay", "less-than-20-days"): 2})
+    data["regions"]["kostanay"]["total"] = 5
+    path = write_month(tmp_path / "data", data)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    tools = {"yaml-language-server": f'exec node "{YAMLLS}" "$@"'}
+    if on_path:
+        tools["hearings"] = f'exec "{sys.executable}" -m hearings "$@"'
+    for name, line in tools.items():
+        (bin_dir / name).write_text(f"#!/bin/sh\n{line}\n", encoding="utf-8")
+        (bin_dir / name).chmod(0o755)
+    init = tmp_path / "init.lua"
+    init.write_text("_G.notified = {}\nvim.notify = function(message) "
+                    "table.insert(_G.notified, message) end\n" + _readme_lua(), encoding="utf-8")
+    check = tmp_path / "check.lua"
+    check.write_text(README_CHECK, encoding="utf-8")
+    out = tmp_path / "out.txt"
+    system = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep)
+                             if not (Path(p) / "hearings").exists())
+    env = {**os.environ, "OUT": str(out), "PATH": f"{bin_dir}{os.pathsep}{system}",
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "d"),
+           "HEARINGS_LANG": "en"}
+    done = subprocess.run([NVIM, "--headless", "-i", "NONE", "-u", str(init), str(path),
+                           "-c", f"luafile {check}"], capture_output=True, text=True, env=env,
+                          timeout=120, cwd=tmp_path, stdin=subprocess.DEVNULL)
+    assert "stack traceback" not in done.stdout + done.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    if on_path:
+        assert {"client hearings", "client yaml"} <= set(lines), lines
+        assert "diagnostic hearings row-total-mismatch" in lines, lines
+    else:
+        assert "client yaml" in lines and "client hearings" not in lines, lines
+        assert any(line.startswith("notified hearings is not on PATH") for line in lines)

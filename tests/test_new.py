@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import pytest
@@ -13,6 +14,7 @@ from hearings.validate import validate_file
 from hearings.workspace import PACKAGED_SCHEMA
 
 from .conftest import AUGUST, SIGNED
+from .months import month_data, write_month
 
 
 @pytest.fixture
@@ -106,4 +108,66 @@ def test_a_month_the_reference_data_cannot_report_is_not_created(data_dir) -> No
     assert result.exit_code == 1
     assert "error [fact-unknown]" in result.output and "the issuing ministry" in result.output
     assert "data/1999-01.yaml was not created" in result.output
+    # only what stops it, without the lines of a file that was not written
+    assert "data/1999-01.yaml:" not in result.output and "warning" not in result.output
     assert not (data_dir / "1999-01.yaml").exists()
+
+
+def test_the_current_month_is_not_over_for_new_validate_and_build(data_dir) -> None:
+    """On 4 December, December is not over: `new`, `validate` and `build` say so, and
+    what they then do; `--strict` refuses it."""
+    today = dt.date.today()
+    period = f"{today.year:04d}-{today.month:02d}"
+    last = (dt.date(today.year + today.month // 12, today.month % 12 + 1, 1)
+            - dt.timedelta(days=1)).isoformat()
+    said = (f"warning [period-not-over] {period} is not over: its last day, {last}, has not "
+            "passed, and its reports would state a month not monitored to its end (--strict "
+            "refuses it)")
+    created = _new(period)
+    assert created.exit_code == 0 and said in created.output, created.output
+    assert f"data/{period}.yaml: created" in created.output
+    validated = CliRunner().invoke(main, ["validate", f"data/{period}.yaml"])
+    assert validated.exit_code == 0 and said in validated.output
+    built = CliRunner().invoke(main, ["build", period])
+    assert built.exit_code == 0 and said in built.output, built.output
+    assert f"reports/{period}/{period}-ru.docx: written" in built.output
+    strict = CliRunner().invoke(main, ["build", period, "--strict", "--force"])
+    assert strict.exit_code == 1 and said in strict.output
+    assert CliRunner().invoke(main, ["validate", "--strict", f"data/{period}.yaml"]
+                              ).exit_code == 1
+
+
+FORMER = {"ru": "Вице-министр экологии, геологии и природных ресурсов Республики Казахстан",
+          "kk": "Қазақстан Республикасы Экология, геология және табиғи ресурстар вице-министрі"}
+
+
+def test_a_signatory_of_the_former_ministry_is_a_finding_at_the_position(data_dir) -> None:
+    data = month_data("2023-02")
+    data["signatory"]["position"] = dict(FORMER)
+    path = write_month(data_dir, data)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    line = next(i for i, text in enumerate(lines, 1) if FORMER["ru"] in text)
+    result = CliRunner().invoke(main, ["validate", "--strict", "data/2023-02.yaml"])
+    assert result.exit_code == 1
+    assert (f"data/2023-02.yaml:{line}:9: warning [signatory-ministry-former] the position "
+            "names «Министерство экологии, геологии и природных ресурсов Республики Казахстан», "
+            "which is not the ministry in force in 2023-02 («Министерство экологии и природных "
+            "ресурсов Республики Казахстан»)") in result.output
+
+
+def test_new_across_the_ministrys_renaming_writes_the_position_for_the_new_one(
+        data_dir) -> None:
+    data = month_data("2022-12")
+    data["signatory"]["position"] = dict(FORMER)
+    write_month(data_dir, data)
+    result = _new("2023-02")
+    assert result.exit_code == 0, result.output
+    assert ("note: the ministry changed since 2022-12: the signatory's position is written "
+            "for «Министерство экологии и природных ресурсов Республики Казахстан»: check it"
+            ) in result.output
+    position = load(data_dir / "2023-02.yaml").data["signatory"]["position"]
+    assert position == {
+        "ru": "Вице-министр экологии и природных ресурсов Республики Казахстан",
+        "kk": "Қазақстан Республикасы Экология және табиғи ресурстар вице-министрі"}
+    assert "signatory-ministry-former" not in CliRunner().invoke(
+        main, ["validate", "data/2023-02.yaml"]).output

@@ -252,3 +252,23 @@ def test_a_period_that_is_not_a_year_or_a_quarter_is_a_usage_error(workspace, sp
     assert result.exit_code == 2
     assert f"'{span}' is not a year or a quarter: write it YYYY or YYYY-Q1 to YYYY-Q4" \
         in result.output
+
+
+def test_ties_are_named_whole_never_cut(tmp_path, monkeypatch) -> None:
+    """April and May tie for the most findings of the quarter, and four regions tie for the
+    third place: all of them are named, in both languages."""
+    monkeypatch.chdir(tmp_path)
+    counts = {"2025-04": {"akmola": 2, "karaganda": 2, "astana": 2, "abai": 1},
+              "2025-05": {"akmola": 2, "karaganda": 1, "astana": 1, "abai": 2, "ulytau": 1},
+              "2025-06": {"akmola": 1, "karaganda": 1, "astana": 1, "abai": 1}}
+    for period, regions in counts.items():
+        write_month(Path("data"), month_data(period, {(region, "backdated"): count
+                                                      for region, count in regions.items()}))
+    assert _run("2025-Q2").exit_code == 0
+    ru = full_text(Path("reports/2025-Q2/2025-Q2-ru.docx").read_bytes()).replace("\u00a0", " ")
+    kk = full_text(Path("reports/2025-Q2/2025-Q2-kk.docx").read_bytes()).replace("\u00a0", " ")
+    assert "Больше всего нарушений выявлено за месяцы: апрель (7), май (7)." in ru
+    assert ("Больше всего нарушений выявлено в регионах: Акмолинская обл. (5), г. Астана (4), "
+            "Карагандинская обл. (4), обл. Абай (4).") in ru, ru
+    assert "сәуір (7), мамыр (7)" in kk
+    assert "Ұлытау" not in next(line for line in kk.splitlines() if "(5)" in line)
