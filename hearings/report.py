@@ -8,12 +8,13 @@ from pathlib import Path
 
 from .chart import chart_data
 from .exceptions import ReportExistsError, WriteError
+from .files import TEMPLATE_LIMIT, read_limited
 from .findings import FileReport
 from .i18n import _
 from .localize import document_context, table
 from .lock import folder_lock
 from .model import Month, month_from
-from .parity import check_parity
+from .parity import check_parity, full_text
 from .pdf import libreoffice, to_pdf
 from .plan import REPLACED, UNCHANGED, Plan, digest
 from .reference import LANGUAGES, document_settings, reference
@@ -52,12 +53,37 @@ def previous_month(month: Month, path: Path, month_facts=None
     return month_from(context.data, reference()), None
 
 
-def _refuse_replacing(blocked: list[Path], force: bool) -> None:
+def _excerpt(line: str, begin: int, width: int = 100) -> str:
+    return ("…" if begin else "") + line[begin:begin + width] + (
+        "…" if len(line) > begin + width else "")
+
+
+def _what_changed(path: Path, content: bytes) -> str:
+    """The first line of the report's text that the new one says otherwise (the comparison
+    with a corrected month before, say), so that nobody has to guess why it differs."""
+    try:
+        before = full_text(read_limited(path, TEMPLATE_LIMIT, follow_links=False)).splitlines()
+    except Exception:  # an unreadable or damaged report: nothing to show of it
+        return _("{file}: it cannot be read to say what changed").format(file=path)
+    after = full_text(content).splitlines()
+    for old, new in zip([*before, ""], [*after, ""], strict=False):
+        if old != new:
+            start = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b),
+                         min(len(old), len(new)))
+            begin = max(0, start - 40)
+            return _("{file}: «{old}» is now «{new}»").format(
+                file=path, old=_excerpt(old, begin), new=_excerpt(new, begin))
+    return _("{file}: the same text in another form (a template or the document's settings "
+             "changed)").format(file=path)
+
+
+def _refuse_replacing(blocked: dict[Path, bytes], force: bool) -> None:
     if blocked and not force:
         raise ReportExistsError(_(
             "these reports exist with other content and were not replaced: {files}; rebuild "
             "with --force to replace them (the previous files are kept beside)").format(
-                files=", ".join(str(p) for p in blocked)))
+                files=", ".join(str(p) for p in blocked)) + "\n" + "\n".join(
+                    "  " + _what_changed(path, content) for path, content in blocked.items()))
 
 
 @dataclass
@@ -180,8 +206,8 @@ def _write_locked(folder: Path, stem: str, documents: dict[str, bytes], *, force
     docx = {lang: f"{stem}-{lang}.docx" for lang in documents}
     pdfs = {lang: f"{stem}-{lang}.pdf" for lang in documents}
     statuses = {lang: plan.status(docx[lang], documents[lang]) for lang in documents}
-    _refuse_replacing([folder / docx[lang] for lang in documents if statuses[lang] == REPLACED],
-                      force)
+    _refuse_replacing({folder / docx[lang]: documents[lang] for lang in documents
+                       if statuses[lang] == REPLACED}, force)
     # a PDF stays only while it was made from the very DOCX beside it
     stale = [lang for lang in documents if not plan.pdf_is_current(docx[lang], documents[lang])]
     made = {pdfs[lang]: converted[digest(documents[lang])] for lang in stale

@@ -155,3 +155,19 @@ def test_the_year_is_said_again_only_where_it_changed(tmp_path, monkeypatch) -> 
             "(на 1 меньше).") in ru.splitlines()
     assert ("2020 жылғы желтоқсан айында 3 бұзушылық анықталды, 2021 жылғы қаңтар айында – "
             "2 бұзушылық (1 бұзушылыққа аз).") in kk.splitlines()
+
+
+def test_a_rebuild_refused_after_the_month_before_was_corrected_says_why(tmp_path,
+                                                                       monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_month(tmp_path / "data", month_data("2023-05"))
+    write_month(tmp_path / "data", month_data("2023-06", {("almaty-city", "protocol-missing"):
+                                                          1}))
+    assert CliRunner().invoke(main, ["build", "2023-06"]).exit_code == 0
+    write_month(tmp_path / "data", month_data("2023-05", {("akmola", "backdated"): 2}))
+    result = CliRunner().invoke(main, ["build", "2023-06"])
+    assert result.exit_code == 1
+    assert ("reports/2023-06/2023-06-ru.docx: «За май 2023 года нарушений не выявлено.» is now "
+            "«За май 2023 года выявлено 2 нарушения, за июнь – 1 нарушение (на 1 меньше).»"
+            ) in result.output
+    assert "reports/2023-06/2023-06-kk.docx: «2023 жылғы мамыр айында" in result.output
