@@ -18,6 +18,7 @@ from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph as DocxParagraph
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SecurityError
 from lxml import etree
@@ -124,6 +125,35 @@ def _typeset(document, patterns: list[str]) -> None:
     for text in document.element.body.iter(qn("w:t")):
         if text.text and " " in text.text:
             text.text = space.sub("\u00a0", text.text)
+
+
+def _keep_next(element) -> None:
+    DocxParagraph(element, None).paragraph_format.keep_with_next = True
+
+
+def _keep_with_signature(document) -> None:
+    """The signature block never stands on a page alone: the empty paragraphs above it keep
+    with it, and so does what comes before them: the last paragraph of text, or, in a month
+    with neither narrative nor closing, the table's last two rows (its totals row and the
+    row above), which LibreOffice and Word then carry over to the signature's page."""
+    body = list(document.element.body.iterchildren())
+    signature = next((index for index, block in enumerate(body) if block.tag == qn("w:tbl")
+                      and any(style.get(qn("w:val")) == "Signature"
+                              for style in block.iter(qn("w:pStyle")))), None)
+    index = (signature or 0) - 1
+    while index >= 0 and body[index].tag == qn("w:p") and not any(
+            (text.text or "").strip() for text in body[index].iter(qn("w:t"))) \
+            and body[index].find(f".//{qn('w:drawing')}") is None:
+        _keep_next(body[index])
+        index -= 1
+    if index < 0:
+        return
+    if body[index].tag == qn("w:p"):
+        _keep_next(body[index])
+    elif body[index].tag == qn("w:tbl"):
+        for row in body[index].findall(qn("w:tr"))[-2:]:
+            for paragraph in row.iter(qn("w:p")):
+                _keep_next(paragraph)
 
 
 def _set_properties(document, title: str, author: str, lang: str, day: dt.date) -> None:
@@ -352,6 +382,7 @@ def render(context: dict, table: Markup, settings: dict, lang: str, day: dt.date
         raise RenderError(_("{template} is not a usable report template ({reason})").format(
             template=template, reason=f"{type(err).__name__}: {err}"[:300])) from err
     _typeset(document, settings.get("no_break", []))
+    _keep_with_signature(document)
     if chart is not None:
         _fill_chart(document, chart, day)
     _set_properties(document, context["title"], context["ministry"] or "", lang, day)

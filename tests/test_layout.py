@@ -88,6 +88,11 @@ CASES = {  # a case's months, one for each length of the closing
 }
 
 
+# Months with neither narrative nor closing: the signature block follows the table
+BARE = {"2025-06": {}}
+BARE_TOTALS = {"ru": "Итого за июнь 2025 года", "kk": "2025 жылғы маусым бойынша барлығы"}
+
+
 @pytest.fixture(scope="module")
 def signed_months(tmp_path_factory) -> Path:
     """Every case's months with closings of 0 to 5 long paragraphs, built as PDFs in one
@@ -98,6 +103,8 @@ def signed_months(tmp_path_factory) -> Path:
             data = month_data(period, findings)
             data["closing"] = _closing(paragraphs, f"Последнее предложение {paragraphs}.")
             write_month(folder / "data", data)
+    for period, findings in BARE.items():  # nothing between the table and the signature
+        write_month(folder / "data", {**month_data(period, findings), "closing": []})
     cwd = Path.cwd()
     os.chdir(folder)
     try:
@@ -122,3 +129,15 @@ def test_the_signature_block_stays_whole_with_the_text_before_it(signed_months, 
             assert position in page, (case, paragraphs, lang, "the block split")
             assert f"Последнее предложение {paragraphs}." in page, (
                 case, paragraphs, lang, "the block alone on its page")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice or pdftotext not installed")
+def test_a_signature_block_after_the_table_keeps_the_tables_last_rows(signed_months) -> None:
+    """A month without violations nor closing (20 regions): where the table fills page one,
+    its totals row goes over with the signature, never the block alone (2025-06 in Kazakh)."""
+    for period in BARE:
+        for lang, (position, name) in SIGNATURE.items():
+            pages = _pages(signed_months / period / f"{period}-{lang}.pdf")
+            [page] = [page for page in pages if name in page]
+            assert position in page and BARE_TOTALS[lang] in page, (period, lang, page[:300])
