@@ -110,12 +110,21 @@ class Protocol(LanguageServerProtocol):
     a field of the wrong type) with a protocol error instead of silence."""
 
     def structure_message(self, data):
+        # what pygls's own structuring would leave unanswered: every request gets an answer
+        request = isinstance(data, dict) and "jsonrpc" in data and "id" in data \
+            and "method" in data
         try:
-            return super().structure_message(data)
+            message = super().structure_message(data)
         except JsonRpcException as err:
-            if isinstance(data, dict) and "id" in data and "method" in data:
+            if request:
                 self._send_response(data["id"], None, err.to_response_error())
             return JsonRPCNotification(method=_DROPPED, jsonrpc="2.0", params=None)
+        if request and not hasattr(message, "id"):  # a notification's method, sent with an id
+            self._send_response(data["id"], None, JsonRpcInvalidRequest(
+                message=f"{data['method']} is a notification: it takes no id"
+            ).to_response_error())
+            return JsonRPCNotification(method=_DROPPED, jsonrpc="2.0", params=None)
+        return message
 
 
 server = LanguageServer("hearings", _version(), protocol_cls=Protocol)

@@ -283,3 +283,17 @@ def test_junk_of_every_kind_leaves_every_request_answered(tmp_path) -> None:
                 assert isinstance(answer, JsonRpcException) or answer is None or \
                     "Акмолинская" in answer.contents.value, (junk[:200], answer)
     _run(session())
+
+
+def test_a_notification_sent_with_an_id_is_answered(tmp_path) -> None:
+    """didOpen is a notification; sent as a request (with an id), it is answered with a
+    protocol error, never left waiting."""
+    path = write_month(tmp_path / "data", month_data("2020-08"))
+
+    async def session():
+        async with Session("en") as s:
+            await s.open(path)
+            return await _ask(s, "textDocument/didOpen", {"textDocument": {
+                "uri": path.as_uri(), "languageId": "yaml", "version": 2, "text": "x"}})
+    answer = _run(session())
+    assert isinstance(answer, JsonRpcException) and "is a notification" in str(answer)
