@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import multiprocessing
 import os
 import re
@@ -25,7 +26,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest
+from pygls.exceptions import FeatureRequestError, JsonRpcException, JsonRpcInvalidRequest
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import JsonRPCNotification
@@ -127,7 +128,40 @@ class Protocol(LanguageServerProtocol):
         return message
 
 
-server = LanguageServer("hearings", _version(), protocol_cls=Protocol)
+class Log(logging.Handler):
+    """What pygls says of a message it could not read or handle, one line each and at most
+    LOG_LINES in all, on stderr: a client that never reads the server's stderr (its pipe
+    holds 64 kB) must not stop the server with the tracebacks of its own junk."""
+
+    LOG_LINES = 100
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.written = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.written += 1
+        if self.written > self.LOG_LINES:
+            return
+        line = " ".join(record.getMessage().split("\n", 1)[0].split())[:200]
+        more = "; further ones are not logged" if self.written == self.LOG_LINES else ""
+        print(f"hearings lsp: {record.levelname.lower()}: {line}{more}", file=sys.stderr)
+
+
+class Server(LanguageServer):
+    _shown = False
+
+    def report_server_error(self, error: Exception, source) -> None:
+        """A message the client sent that could not be read is answered (a request) or
+        logged (Log), never shown in the editor: one window message per piece of junk would
+        bury the editor; a fault of the tool's own is shown once."""
+        if isinstance(error, JsonRpcException) or source is FeatureRequestError or self._shown:
+            return  # a request's fault is in its answer
+        self._shown = True
+        super().report_server_error(error, source)
+
+
+server = Server("hearings", _version(), protocol_cls=Protocol)
 _findings: dict[str, list[Finding]] = {}
 _schema_too = {"on": False}  # HEARINGS_LSP_SCHEMA=1, or without yaml-language-server
 # One check at a time, in a process of its own: the thread that reads the client's messages
@@ -541,6 +575,9 @@ def _start_checker() -> None:
 def serve() -> None:
     """Serve over stdio until the client says exit or its input ends, then say which."""
     _start_checker()  # here, while this process has no other thread to fork with it
+    pygls_log = logging.getLogger("pygls")
+    pygls_log.addHandler(Log())
+    pygls_log.propagate = False
     try:
         server.start_io(stdin=Input(sys.stdin.buffer))
     finally:

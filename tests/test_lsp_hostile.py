@@ -11,6 +11,9 @@ import inspect
 import json
 import os
 import random
+import signal
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -297,3 +300,58 @@ def test_a_notification_sent_with_an_id_is_answered(tmp_path) -> None:
                 "uri": path.as_uri(), "languageId": "yaml", "version": 2, "text": "x"}})
     answer = _run(session())
     assert isinstance(answer, JsonRpcException) and "is a notification" in str(answer)
+
+
+def test_a_client_that_never_reads_the_servers_stderr_is_still_answered(tmp_path) -> None:
+    """pygls logs each message it cannot read with its traceback; 400 of them would fill the
+    64 kB pipe of a client that never reads the server's stderr and stop the server. The
+    server logs one line each, at most Log.LOG_LINES, and every request is answered."""
+    path = write_month(tmp_path / "data", month_data("2020-08"))
+    server = subprocess.Popen([sys.executable, "-m", "hearings", "lsp"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              start_new_session=True)
+    reading = concurrent.futures.ThreadPoolExecutor(2)  # a blocked server blocks a write too
+    try:
+        unreadable = [{"jsonrpc": "2.0", "id": n, "method": "textDocument/hover",
+                       "params": {"textDocument": 1.5, "position": "x" * 200}}
+                      for n in range(400)]
+        frames = b"".join(_frame(message) for message in [
+            {"jsonrpc": "2.0", "id": "init", "method": "initialize",
+             "params": {"capabilities": {}}},
+            {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+            {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+                "uri": path.as_uri(), "languageId": "yaml", "version": 1,
+                "text": path.read_text(encoding="utf-8")}}},
+            *unreadable,
+            {"jsonrpc": "2.0", "id": "hover", "method": "textDocument/hover",
+             "params": _hover_at(path)}])
+        reading.submit(_write_all, server.stdin, frames)
+        answered = {}
+        while "hover" not in answered:
+            answer = reading.submit(_read_frame, server.stdout).result(timeout=30)
+            if "id" in answer and "method" not in answer:
+                answered[answer["id"]] = answer
+        assert all(answered[n]["error"]["code"] == -32602 for n in range(400))
+        assert "Акмолинская" in answered["hover"]["result"]["contents"]["value"]
+        server.stdin.close()
+        stderr = server.stderr.read().decode()
+        assert server.wait(30) == 0
+        assert stderr.count("\n") <= 102 and "further ones are not logged" in stderr, stderr
+        assert "Traceback" not in stderr
+    finally:  # the server and its checker's process, which holds the same pipes
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+        reading.shutdown()
+
+
+def _write_all(stream, data: bytes) -> None:
+    stream.write(data)
+    stream.flush()
+
+
+def _read_frame(stream) -> dict:
+    length = None
+    while (line := stream.readline()).strip():
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    return json.loads(stream.read(length))
