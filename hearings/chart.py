@@ -36,7 +36,7 @@ class ChartData:
 
     labels: tuple[str, ...]
     series: tuple[tuple[str, tuple[int | None, ...]], ...]
-    not_assessed: tuple[str, ...]  # the labels of regions with a group not assessed
+    not_assessed: tuple[str, ...]  # the labels of regions with a group not wholly assessed
 
 
 def chart_data(month: Month, ref: Reference, lang: str, marker: str) -> ChartData:
@@ -48,7 +48,7 @@ def chart_data(month: Month, ref: Reference, lang: str, marker: str) -> ChartDat
             counts = [row.counts[i] for i in month.group_columns(group.code)]
             assessed = [count for count in counts if count is not None]
             values[group.code].append(sum(assessed) if assessed else None)
-            gap = gap or not assessed
+            gap = gap or len(assessed) < len(counts)  # no bar, or a bar of some categories
         labels.append(label + marker if gap else label)
         if gap:
             missing.append(label)

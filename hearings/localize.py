@@ -10,7 +10,23 @@ from babel.numbers import format_decimal
 
 from .facts import MonthFacts
 from .model import Month, Row
-from .reference import Reference
+from .reference import Period, Reference, Region
+
+# A region's name stays on one line in the documents: no-break spaces, and U+2011 for a
+# hyphen that joins, which the build writes as Word's no-break hyphen (render._typeset).
+NO_BREAK_SPACE = "\u00a0"
+NO_BREAK_HYPHEN = "\u2011"
+
+
+def unbroken(name: str) -> str:
+    """A name as the documents print it, never split at a line's end: "Батыс Қазақстан
+    обл.", "Нұр-Сұлтан қ."."""
+    return name.replace(" ", NO_BREAK_SPACE).replace("-", NO_BREAK_HYPHEN)
+
+
+def region_name(region: Region, period: Period, lang: str, form: str) -> str:
+    """A region's name in a form ("table", "list", "locative") as the documents print it."""
+    return unbroken(region.name(period).forms[lang][form])
 
 
 def month_name(month: Month, lang: str) -> str:
@@ -52,7 +68,7 @@ def _sentence(text: str) -> str:
 def _regions(month: Month, found, facts: MonthFacts, lang: str, words: dict) -> str:
     """"Акмолинская обл. (1), ВКО (2)"; a region whose own body is named comes last:
     "...; а также на сайте Управления зеленой экономики г. Алматы (3)"."""
-    listed = ", ".join(f"{region.name(month.period).forms[lang]['list']} ({count})"
+    listed = ", ".join(f"{region_name(region, month.period, lang, 'list')} ({count})"
                        for region, count in found if region.code not in facts.bodies)
     bodies = ", ".join(f"{facts.bodies[region.code].value[lang]} ({count})"
                        for region, count in found if region.code in facts.bodies)
@@ -100,7 +116,7 @@ def table(month: Month, reference: Reference, lang: str, words: dict) -> dict:
         "groups": [(g.title[lang], sum(1 for c in month.categories if c.group == g.code))
                    for g in reference.groups],
         "categories": [c.header[lang] for c in month.categories],
-        "rows": [[str(i), row.region.name(month.period).forms[lang]["table"],
+        "rows": [[str(i), region_name(row.region, month.period, lang, "table"),
                   *_cells(row, words)] for i, row in enumerate(month.rows, 1)],
         "totals": [labels["totals_row"].format(**phrase), *_cells(month.totals, words)],
     }
@@ -142,7 +158,7 @@ def appendix(month: Month, reference: Reference, lang: str, words: dict) -> dict
     return {
         "title": words["appendix"]["title"].format(**phrase),
         "columns": words["appendix"]["columns"],
-        "rows": [[str(i), e.region.name(month.period).forms[lang]["list"],
+        "rows": [[str(i), region_name(e.region, month.period, lang, "list"),
                   e.category.name[lang], e.project, e.url,
                   format_date(e.seen, "dd.MM.yyyy", locale=lang),
                   e.remark[lang] if e.remark else ""]
@@ -162,19 +178,23 @@ def chart_shown(month: Month) -> bool:
 def chart_words(month: Month, reference: Reference, lang: str, words: dict,
                 phrase: dict) -> dict:
     """The chart's caption, and the note saying, group by group, which regions are drawn
-    without a bar because that group was not assessed there."""
-    marker = words["chart"]["marker"]
+    without a bar because that group was not assessed there, and which with a bar of the
+    categories assessed only."""
+    chart = words["chart"]
     sentences = []
     for group in reference.groups:
         columns = month.group_columns(group.code)
-        regions = [row.region.name(month.period).forms[lang]["table"] for row in month.rows
-                   if all(row.counts[i] is None for i in columns)]
-        if regions:
-            sentences.append(_sentence(words["chart"]["note"].format(
-                group=group.title[lang], regions=", ".join(regions))))
+        missing = [(row, sum(row.counts[i] is None for i in columns)) for row in month.rows]
+        for key, regions in (
+                ("note", [row for row, n in missing if n == len(columns)]),
+                ("partly", [row for row, n in missing if 0 < n < len(columns)])):
+            names = [region_name(row.region, month.period, lang, "table") for row in regions]
+            if names:
+                sentences.append(_sentence(chart[key].format(group=group.title[lang],
+                                                             regions=", ".join(names))))
     return {"shown": chart_shown(month),
-            "caption": words["chart"]["caption"].format(**phrase),
-            "note": f"{marker} {' '.join(sentences)}" if sentences else ""}
+            "caption": chart["caption"].format(**phrase),
+            "note": f"{chart['marker']} {' '.join(sentences)}" if sentences else ""}
 
 
 def document_context(month: Month, reference: Reference, facts: MonthFacts, settings: dict,
@@ -205,6 +225,10 @@ def document_context(month: Month, reference: Reference, facts: MonthFacts, sett
                        for g, count in groups],
         },
         "comparison": comparison(month, before, lang, words),
+        # the key of "–" under the table, where the table shows one
+        "table_note": words["dash_note"] if any(
+            None in (row.announcements, row.protocols, *row.counts) for row in month.rows)
+        else "",
         "chart": chart_words(month, reference, lang, words, phrase),
         "appendix": appendix(month, reference, lang, words),
         "narrative": narrative(month, facts, lang, words),

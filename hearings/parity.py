@@ -11,6 +11,7 @@ from lxml import etree
 
 from .chart import read_chart
 from .exceptions import ParityError
+from .localize import NO_BREAK_HYPHEN
 
 _NUMBER = re.compile(r"\d[\d\u00a0\u202f ]*")
 
@@ -24,12 +25,13 @@ def figure(text: str) -> int | None:
 def full_text(data: bytes, no_break: bool = False) -> str:
     """The document's text in reading order: a line per paragraph, a line per table row
     with its cells separated by " | " (a merged cell once); the no-break spaces of the
-    typesetting read as spaces, as a reader reads them, unless `no_break`."""
+    typesetting read as spaces and hyphens, as a reader reads them, unless `no_break`."""
     document = Document(io.BytesIO(data))
     lines = []
     for block in document.element.body.iterchildren():
         if block.tag.endswith("}p"):
-            lines.append("".join(t.text or "" for t in block.iter() if t.tag.endswith("}t")))
+            lines.append("".join(t.text or "" if t.tag == f"{W}t" else NO_BREAK_HYPHEN
+                                 for t in block.iter(f"{W}t", f"{W}noBreakHyphen")))
         elif block.tag.endswith("}tbl"):
             table = next(t for t in document.tables if t._tbl is block)
             for row in table.rows:
@@ -37,13 +39,14 @@ def full_text(data: bytes, no_break: bool = False) -> str:
                 for cell in row.cells:
                     if not cells or cell._tc is not cells[-1]._tc:
                         cells.append(cell)
-                lines.append(" | ".join(c.text.replace("\n", " / ") for c in cells))
+                lines.append(" | ".join(_text(c._tc).replace("\n", " / ") for c in cells))
     text = "\n".join(lines) + "\n"
-    return text if no_break else text.replace("\u00a0", " ")
+    return text if no_break else text.replace("\u00a0", " ").replace(NO_BREAK_HYPHEN, "-")
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_BREAKS = {f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n"}
+_BREAKS = {f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n",
+           f"{W}noBreakHyphen": NO_BREAK_HYPHEN}
 
 
 class _Written:
@@ -163,7 +166,8 @@ def table_regions(data: bytes | _Written) -> list[str]:
     body = _written(data).body
     table = max(body.findall(f"{W}tbl"), key=lambda t: len(t.findall(f"{W}tblGrid/{W}gridCol")))
     # as the chart names them: the no-break spaces of the typesetting are spaces to it
-    return [_grid(row, None)[1].replace("\u00a0", " ") for row in table.findall(f"{W}tr")[3:-1]]
+    return [_grid(row, None)[1].replace("\u00a0", " ").replace(NO_BREAK_HYPHEN, "-")
+            for row in table.findall(f"{W}tr")[3:-1]]
 
 
 def _check_chart(lang: str, data: bytes, table: list, group_columns: list[list[int]],

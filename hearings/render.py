@@ -29,6 +29,7 @@ from .chart import CHART_TYPE, PACKAGE_TYPE, ChartData, as_drawn, chart_xml, wor
 from .exceptions import RenderError
 from .files import TEMPLATE_LIMIT, UnreadableFile, read_limited
 from .i18n import _
+from .localize import NO_BREAK_HYPHEN, NO_BREAK_SPACE
 from .tables import appendix_table
 from .workspace import PACKAGED_TEMPLATES, shown
 from .write import write_entry
@@ -116,15 +117,39 @@ def _no_break(patterns: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
 
-def _typeset(document, patterns: list[str]) -> None:
+def _typeset(document, patterns: list[str], hyphens: list[str]) -> None:
     """A no-break space wherever document.yaml says a line must not break (between "г." and
-    the city, a number and its noun, ...), in every text of the body."""
-    if not patterns:
-        return
-    space = _no_break(tuple(patterns))
-    for text in document.element.body.iter(qn("w:t")):
-        if text.text and " " in text.text:
-            text.text = space.sub("\u00a0", text.text)
+    the city, a number and its noun, ...), and a no-break hyphen where it says a hyphen joins
+    (or the build wrote U+2011: a region's name), in every text of the body."""
+    space = _no_break(tuple(patterns)) if patterns else None
+    hyphen = _no_break(tuple(hyphens)) if hyphens else None
+    for text in list(document.element.body.iter(qn("w:t"))):
+        if not text.text:
+            continue
+        if space is not None and " " in text.text:
+            text.text = space.sub(NO_BREAK_SPACE, text.text)
+        if hyphen is not None and "-" in text.text:
+            text.text = hyphen.sub(NO_BREAK_HYPHEN, text.text)
+        if NO_BREAK_HYPHEN in text.text:
+            _no_break_hyphens(text)
+
+
+def _no_break_hyphens(text) -> None:
+    """U+2011 in a w:t as Word writes a no-break hyphen: a w:noBreakHyphen between the texts
+    around it, in the same run (the reports' font has no glyph for U+2011 itself)."""
+    first, *rest = text.text.split(NO_BREAK_HYPHEN)
+    text.text = first
+    at = text
+    for piece in rest:
+        at.addnext(OxmlElement("w:noBreakHyphen"))
+        at = at.getnext()
+        if piece:
+            following = OxmlElement("w:t")
+            following.text = piece
+            following.set(qn("xml:space"), "preserve")
+            at.addnext(following)
+            at = following
+    text.set(qn("xml:space"), "preserve")
 
 
 def _keep_next(element) -> None:
@@ -381,7 +406,7 @@ def render(context: dict, table: Markup, settings: dict, lang: str, day: dt.date
     except Exception as err:  # a damaged package: python-docx, lxml and docxtpl fail in many ways
         raise RenderError(_("{template} is not a usable report template ({reason})").format(
             template=template, reason=f"{type(err).__name__}: {err}"[:300])) from err
-    _typeset(document, settings.get("no_break", []))
+    _typeset(document, settings.get("no_break", []), settings.get("no_break_hyphen", []))
     _keep_with_signature(document)
     if chart is not None:
         _fill_chart(document, chart, day)

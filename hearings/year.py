@@ -13,7 +13,7 @@ from babel.dates import get_month_names
 from .chart import ChartData
 from .exceptions import HearingsError, ParityError
 from .i18n import _
-from .localize import counted, number
+from .localize import counted, number, region_name, unbroken
 from .model import Month, month_from
 from .parity import figure, read_grid
 from .reference import LANGUAGES, Period, Reference, document_settings, reference
@@ -196,7 +196,8 @@ def document_words(data: Aggregate, ref: Reference, lang: str, words: dict,
     regions_ranked = sorted(((_sum(cells), index) for index, cells in enumerate(data.cells)
                              if _sum(cells)), key=lambda item: (-item[0], item[1]))
     top_regions = _top(regions_ranked, most["regions"])
-    forms = [data.regions[index].name(_last_named(data, index)).forms[lang]
+    forms = [{form: unbroken(name) for form, name in
+              data.regions[index].name(_last_named(data, index)).forms[lang].items()}
              for _total, index in top_regions]
     if len(top_regions) == 1:
         narrative.append(year_words["top_region"].format(
@@ -211,8 +212,11 @@ def document_words(data: Aggregate, ref: Reference, lang: str, words: dict,
         "title": year_words["title"].format(**phrases),
         "summary": summary,
         "table_title": year_words["table_title"].format(**phrases),
-        # the key of "×", under the table that uses it
-        "table_note": year_words["not_applicable_note"] if applies else "",
+        # the keys of "×" and "–", under the table that uses them
+        "table_note": " ".join(note for note, used in (
+            (year_words["not_applicable_note"], applies),
+            (words["dash_note"], any(cell is None for cells in data.cells for cell in cells)))
+            if used),
         "categories_title": year_words["categories_title"].format(**phrases),
         "narrative": narrative,
         "chart": {"shown": violations > 0,
@@ -240,7 +244,7 @@ def table_spec(data: Aggregate, lang: str, words: dict, quarters: list[str]) -> 
     return {
         "labels": words["table"],
         "months": _month_names([m.period for m in data.months], lang, "abbreviated"),
-        "rows": [[str(i), region.name(_last_named(data, i - 1)).forms[lang]["table"],
+        "rows": [[str(i), region_name(region, _last_named(data, i - 1), lang, "table"),
                   *(_cell(v, words, year_words) for v in cells),
                   number(_sum(cells), words)]
                  for i, (region, cells) in enumerate(zip(data.regions, data.cells,

@@ -1,6 +1,6 @@
 """Make a report template keep its signature block whole and with the text before it, give a
-single finding its one sentence, print the document's date, and (in the year's template) put
-the key of "×" under its table. Run once per template; running it again changes nothing.
+single finding its one sentence, print the document's date, and put the key of "–" (in the
+year's template, of "×") under its table. Run once per template; running it again changes nothing.
 
 Run: python scripts/layout_template.py hearings/templates/ru hearings/templates/kk
 
@@ -12,6 +12,11 @@ Run: python scripts/layout_template.py hearings/templates/ru hearings/templates/
 - The chart drawn bottom up with its series in reverse: the legend then reads as the bars.
 - "Closing": the style of the closing's paragraphs, Normal's look under a name of its own, so
   that `hearings import` tells the closing from an observation in a report this tool built.
+- "Narrative": the style of the narrative's paragraphs (and of the year's summary), Normal's
+  look set flush left: their region lists are chains that never break ("Батыс Қазақстан
+  обл. (2),"), which a justified line would space out by several words' widths.
+- "ReportCaption": one style for every title of a table or figure (centred, without the first
+  line's indent), kept with what it names.
 - "Summary Total One": the paragraph that says a single finding in one sentence ("Выявлено
   одно нарушение – по объявлениям."), which the parity check reads as 1.
 """
@@ -73,32 +78,73 @@ def _summary_one_style(document) -> None:
     total.addnext(one)
 
 
-def _closing_style(document, body) -> None:
+def _own_style(document, style_id: str, properties: tuple = ()) -> None:
+    """A paragraph style of the template's own, based on Normal, with these paragraph
+    properties ((tag, {attribute: value}), in the schema's order)."""
     styles = document.styles.element
-    if not any(s.get(qn("w:styleId")) == "Closing" for s in styles.iterchildren(qn("w:style"))):
-        style = OxmlElement("w:style")
-        style.set(qn("w:type"), "paragraph")
-        style.set(qn("w:customStyle"), "1")
-        style.set(qn("w:styleId"), "Closing")
-        for tag, value in (("w:name", "Closing"), ("w:basedOn", "Normal"), ("w:qFormat", None)):
+    if any(s.get(qn("w:styleId")) == style_id for s in styles.iterchildren(qn("w:style"))):
+        return
+    style = OxmlElement("w:style")
+    style.set(qn("w:type"), "paragraph")
+    style.set(qn("w:customStyle"), "1")
+    style.set(qn("w:styleId"), style_id)
+    for tag, value in (("w:name", style_id), ("w:basedOn", "Normal"), ("w:qFormat", None)):
+        child = OxmlElement(tag)
+        if value:
+            child.set(qn("w:val"), value)
+        style.append(child)
+    if properties:
+        paragraph = OxmlElement("w:pPr")
+        for tag, attributes in properties:
             child = OxmlElement(tag)
-            if value:
-                child.set(qn("w:val"), value)
-            style.append(child)
-        _style(document, "Normal").addnext(style)
+            for name, value in attributes.items():
+                child.set(qn(name), value)
+            paragraph.append(child)
+        style.append(paragraph)
+    _style(document, "Normal").addnext(style)
+
+
+def _set_style(paragraph, style_id: str) -> None:
+    properties = _properties(paragraph)
+    style = properties.find(f"{W}pStyle")
+    if style is None:
+        style = OxmlElement("w:pStyle")
+        properties.insert(0, style)
+    style.set(qn("w:val"), style_id)
+
+
+def _loop_style(body, loop: str, style_id: str) -> None:
+    """The style of the paragraphs a loop prints ("{{ paragraph }}")."""
     blocks = list(body)
     texts = [_text(block) for block in blocks]
-    start = texts.index("{%p for paragraph in closing %}")
+    start = texts.index(loop)
     end = texts.index("{%p endfor %}", start)
     for paragraph in blocks[start + 1:end]:
-        if _text(paragraph) != "{{ paragraph }}":
-            continue
-        properties = _properties(paragraph)
-        style = properties.find(f"{W}pStyle")
-        if style is None:
-            style = OxmlElement("w:pStyle")
-            properties.insert(0, style)
-        style.set(qn("w:val"), "Closing")
+        if _text(paragraph) == "{{ paragraph }}":
+            _set_style(paragraph, style_id)
+
+
+def _closing_style(document, body) -> None:
+    _own_style(document, "Closing")
+    _loop_style(body, "{%p for paragraph in closing %}", "Closing")
+
+
+def _narrative_style(document, body, loops: tuple[str, ...]) -> None:
+    _own_style(document, "Narrative", (("w:jc", {"w:val": "left"}),))
+    for loop in loops:
+        _loop_style(body, loop, "Narrative")
+
+
+CAPTIONS = ("{{ chart.caption }}", "{{ table_title }}", "{{ categories_title }}")
+
+
+def _caption_style(document, body) -> None:
+    _own_style(document, "ReportCaption", (
+        ("w:keepNext", {}), ("w:spacing", {"w:before": "120"}), ("w:ind", {"w:firstLine": "0"}),
+        ("w:jc", {"w:val": "center"})))
+    for paragraph in body.iter(f"{W}p"):
+        if _text(paragraph) in CAPTIONS:
+            _set_style(paragraph, "ReportCaption")
 
 
 def _last_before_signature(body, loop: str, condition: str) -> None:
@@ -235,10 +281,15 @@ def main(folder: Path) -> None:
             _document_date(body)
             _summary_one_style(document)
             _single_finding(body, plain)
+            _table_note(body, plain)
+            _narrative_style(document, body, ("{%p for paragraph in narrative %}",))
         else:
             _last_before_signature(body, "{%p for paragraph in narrative %}",
                                    "loop.last and signatory")
             _table_note(body, plain)
+            _narrative_style(document, body, ("{%p for paragraph in narrative %}",
+                                              "{%p for paragraph in summary %}"))
+        _caption_style(document, body)
         document.save(str(path))
 
 

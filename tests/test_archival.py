@@ -100,7 +100,8 @@ def _docx_words(path) -> collections.Counter:
     number field)."""
     body = Document(path).element.body
     return collections.Counter(word for paragraph in body.iter(f"{W}p") for word in "".join(
-        t.text or "" for t in paragraph.iter(f"{W}t")).split())
+        t.text or "" if t.tag == f"{W}t" else "-"  # a no-break hyphen draws a hyphen
+        for t in paragraph.iter(f"{W}t", f"{W}noBreakHyphen")).split())
 
 
 def _pdf_words(path) -> collections.Counter:

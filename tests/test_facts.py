@@ -205,8 +205,8 @@ def test_facts_of_a_month_in_russian_and_kazakh(tmp_path) -> None:
                                 "2026-11-30\n")
     assert "  министерство: Министерство экологии и природных ресурсов Республики Казахстан" \
            in ru.output
-    assert "из пакета, действует с 2023-01-03; источник: renamed by a Presidential Decree " \
-           "signed on 3 January 2023" in ru.output
+    assert "из пакета, действует с 2023-01-03; источник: переименовано Указом Президента, " \
+           "подписанным 3 января 2023 года" in ru.output
     assert "    Объявление менее чем за 20 дней до слушаний: нарушение п. 9 Правил / " \
            "Қағидалардың 9-тармағын бұзу\n" \
            "        из reference/facts.yaml:4; источник: made up for the test" in ru.output

@@ -4,14 +4,17 @@ comparison sentence, with 17 regions and with 20, in both languages (LibreOffice
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
 
 from hearings.cli import main
+from hearings.reference import reference
 from hearings.report import build
 from hearings.workspace import Workspace
 
@@ -80,7 +83,9 @@ CASES = {  # a case's months, one for each length of the closing
     "20 regions, findings in every category": ([f"2022-{month:02d}" for month in range(7, 13)], {
         (region, category): 1 + (index + offset) % 3
         for index, region in enumerate(("astana", "almaty-city", "akmola", "aktobe", "abai",
-                                        "zhetisu", "ulytau", "shymkent", "kostanay"))
+                                        "zhetisu", "ulytau", "shymkent", "kostanay",
+                                        "west-kazakhstan", "north-kazakhstan", "east-kazakhstan",
+                                        "almaty-oblast", "mangystau", "turkestan"))
         for offset, category in enumerate(("less-than-20-days", "posted-after-survey-start",
                                            "survey-period-missing", "backdated",
                                            "rubric-mismatch", "protocol-without-announcement",
@@ -109,9 +114,11 @@ def signed_months(tmp_path_factory) -> Path:
     os.chdir(folder)
     try:
         result = CliRunner().invoke(main, ["build", "--all", "--pdf", "--jobs", "1"])
+        quarter = CliRunner().invoke(main, ["year", "2022-Q4", "--pdf"])
     finally:
         os.chdir(cwd)
     assert result.exit_code == 0, result.output
+    assert quarter.exit_code == 0, quarter.output
     return folder / "reports"
 
 
@@ -141,3 +148,72 @@ def test_a_signature_block_after_the_table_keeps_the_tables_last_rows(signed_mon
             pages = _pages(signed_months / period / f"{period}-{lang}.pdf")
             [page] = [page for page in pages if name in page]
             assert position in page and BARE_TOTALS[lang] in page, (period, lang, page[:300])
+
+
+# --- names whole on their line, lists without wide gaps (issue: "Батыс / Қазақстан обл.") ---
+
+def _lines(pdf) -> list[str]:
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return [line.strip().replace("\u00a0", " ").replace("\u2011", "-")
+            for line in text.split("\n")]
+
+
+def _whole() -> set[str]:
+    """What a line must not split: every region's name in every form and language (those of
+    two words or joined by a hyphen), a quarter and its numeral."""
+    names = {name for region in reference().regions for forms in region.names
+             for lang in ("ru", "kk") for name in forms.forms[lang].values()}
+    return {name for name in names if " " in name or "-" in name} | {
+        "IV квартал", "IV тоқсан"}
+
+
+def _split(lines: list[str], name: str) -> bool:
+    for before, after in zip(lines, lines[1:], strict=False):
+        for at, character in enumerate(name):
+            if character in " -" and before.endswith(name[:at + (character == "-")].rstrip()) \
+                    and after.startswith(name[at + 1:].split(" ")[0]) and before != name[:at]:
+                return True
+    return False
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice or pdftotext not installed")
+def test_no_name_clause_or_quarter_breaks_across_lines(signed_months) -> None:
+    """In the table, the narrative, the chart's note and the quarter's report, in both
+    languages: a region's name, a clause's number and a quarter stay on one line."""
+    whole = _whole()
+    split = [(pdf.name, name) for pdf in sorted(signed_months.rglob("*.pdf"))
+             for lines in [_lines(pdf)] for name in whole if _split(lines, name)]
+    assert not split, split
+
+
+def _gaps(pdf) -> list[tuple[float, str, str]]:
+    """The gaps between the words of each line that lists regions with their counts, in
+    spaces (a space: a quarter of the words' height)."""
+    text = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    root = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", text))
+    xhtml = "{http://www.w3.org/1999/xhtml}"
+    gaps = []
+    for line in root.iter(f"{xhtml}line"):
+        words = list(line.iter(f"{xhtml}word"))
+        if not any(re.fullmatch(r"\(\d+\)[,.;]?", word.text or "") for word in words):
+            continue
+        for left, right in zip(words, words[1:], strict=False):
+            space = (float(left.get("yMax")) - float(left.get("yMin"))) / 4
+            gaps.append(((float(right.get("xMin")) - float(left.get("xMax"))) / space,
+                         left.text, right.text))
+    return gaps
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice or pdftotext not installed")
+def test_a_list_of_regions_has_no_gap_wider_than_three_spaces(signed_months) -> None:
+    """Names that never break are long chains a justified line would space out by several
+    words' widths ("г. Нур-Султан (2),      Акмолинская обл. (1),"): the lists are set flush
+    left, every gap about one space."""
+    wide = [(pdf.name, round(gap, 1), left, right)
+            for pdf in sorted(signed_months.rglob("*.pdf"))
+            for gap, left, right in _gaps(pdf) if gap > 3]
+    assert not wide, wide[:10]

@@ -156,7 +156,7 @@ def test_the_ministry_changes_on_the_days_its_sources_give() -> None:
     assert in_force(rows, dt.date(2019, 6, 17)).value["ru"] == MEGNR
     assert in_force(rows, dt.date(2023, 1, 2)).value["ru"] == MEGNR
     assert in_force(rows, dt.date(2023, 1, 3)).value["ru"] == MENR
-    assert "3 January 2023" in in_force(rows, dt.date(2023, 1, 3)).source
+    assert "3 января 2023 года" in in_force(rows, dt.date(2023, 1, 3)).source
 
 
 def test_clauses_are_known_under_the_2007_rules_only() -> None:

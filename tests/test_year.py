@@ -107,7 +107,8 @@ def test_the_regions_as_they_changed(workspace) -> None:
     lines = text.splitlines()
     totals = next(i for i, line in enumerate(lines) if line.startswith("Итого за 2022 год |"))
     after = [line for line in lines[totals + 1:] if line]
-    assert after[0] == "× – регион еще не был образован."  # the key under its table
+    # the keys under its table: "×", and "–" for a region not assessed in a month
+    assert after[0] == "× – регион еще не был образован. «–» – оценить не удалось (это не ноль)."
     assert text.count("× – регион") == 1
 
 
@@ -189,9 +190,13 @@ def test_a_quarter_and_its_phrases(workspace) -> None:
     assert kk.splitlines()[0].startswith("2022 жылғы I тоқсандағы")
     assert "2022 жылғы I тоқсан бойынша барлығы" in kk
     assert "І" not in kk.splitlines()[0]
+    # a line never breaks between the numeral and its quarter, nor inside a region's name
+    exact = full_text(Path("reports/2022-Q1/2022-Q1-kk.docx").read_bytes(), no_break=True)
+    assert "2022\u00a0жылғы I\u00a0тоқсандағы" in exact
     grid = _grid("ru", "2022-Q1")
     assert grid[0][2:5] == ["янв.", "февр.", "март"] and len(grid) == 1 + 17 + 1
-    assert grid[1][1] == "г. Нур-Султан"  # the name in force at the end of March 2022
+    # the name in force at the end of March 2022, whole on its line: Word's no-break hyphen
+    assert grid[1][1] == "г. Нур\u2011Султан"
 
 
 def test_the_year_phrases_and_the_chart_of_months(workspace) -> None:
