@@ -158,7 +158,8 @@ def appendix(month: Month, reference: Reference, lang: str, words: dict) -> dict
     return {
         "title": words["appendix"]["title"].format(**phrase),
         "columns": words["appendix"]["columns"],
-        "rows": [[str(i), region_name(e.region, month.period, lang, "list"),
+        # the name as typed: its narrow column may break it at a space or hyphen
+        "rows": [[str(i), e.region.name(month.period).forms[lang]["list"],
                   e.category.name[lang], e.project, e.url,
                   format_date(e.seen, "dd.MM.yyyy", locale=lang),
                   e.remark[lang] if e.remark else ""]

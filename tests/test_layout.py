@@ -12,6 +12,7 @@ from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
+from docx import Document
 
 from hearings.cli import main
 from hearings.reference import reference
@@ -217,3 +218,19 @@ def test_a_list_of_regions_has_no_gap_wider_than_three_spaces(signed_months) -> 
             for pdf in sorted(signed_months.rglob("*.pdf"))
             for gap, left, right in _gaps(pdf) if gap > 3]
     assert not wide, wide[:10]
+
+
+def test_the_appendix_lets_its_narrow_column_break_a_name(tmp_path) -> None:
+    """Its region column is 20 mm: a name kept whole would break inside a word there
+    ("Западно-Казахста / нская обл."), so it keeps its space and hyphen to break at."""
+    data = month_data("2021-03", {("west-kazakhstan", "backdated"): 1})
+    data["evidence"] = [{"region": "west-kazakhstan", "category": "backdated",
+                         "url": "https://bko.gov.kz/ru/announcements/1", "seen": "2021-03-10",
+                         "project": "Проект № 1"}]
+    outcome = build(write_month(tmp_path / "data", data), tmp_path / "reports",
+                    workspace=Workspace(tmp_path))
+    assert not outcome.report.errors
+    for lang, name in (("ru", "Западно-Казахстанская обл."), ("kk", "Батыс Қазақстан обл.")):
+        document = Document(tmp_path / "reports" / "2021-03" / f"2021-03-{lang}.docx")
+        cells = [row.cells[1].text for row in document.tables[-1].rows]
+        assert name.replace(" обл.", "\u00a0обл.") in cells, cells
