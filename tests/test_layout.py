@@ -3,6 +3,7 @@ comparison sentence, with 17 regions and with 20, in both languages (LibreOffice
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -170,7 +171,7 @@ def _whole() -> set[str]:
 
 
 def _split(lines: list[str], name: str) -> bool:
-    for before, after in zip(lines, lines[1:], strict=False):
+    for before, after in itertools.pairwise(lines):
         for at, character in enumerate(name):
             if character in " -" and before.endswith(name[:at + (character == "-")].rstrip()) \
                     and after.startswith(name[at + 1:].split(" ")[0]) and before != name[:at]:
@@ -201,7 +202,7 @@ def _gaps(pdf) -> list[tuple[float, str, str]]:
         words = list(line.iter(f"{xhtml}word"))
         if not any(re.fullmatch(r"\(\d+\)[,.;]?", word.text or "") for word in words):
             continue
-        for left, right in zip(words, words[1:], strict=False):
+        for left, right in itertools.pairwise(words):
             space = (float(left.get("yMax")) - float(left.get("yMin"))) / 4
             gaps.append(((float(right.get("xMin")) - float(left.get("xMax"))) / space,
                          left.text, right.text))
