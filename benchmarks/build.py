@@ -25,14 +25,14 @@ from docxtpl import DocxTemplate
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hearings.facts import facts  # noqa: E402
-from hearings.load import load  # noqa: E402
-from hearings.localize import document_context  # noqa: E402
-from hearings.model import month_from  # noqa: E402
-from hearings.reference import LANGUAGES, document_settings, reference  # noqa: E402
-from hearings.report import build  # noqa: E402
-from hearings.workspace import PACKAGED_TEMPLATES as TEMPLATES  # noqa: E402
-from hearings.workspace import Workspace  # noqa: E402
+from hearings.documents.localize import document_context  # noqa: E402
+from hearings.documents.report import build  # noqa: E402
+from hearings.files.workspace import PACKAGED_TEMPLATES as TEMPLATES  # noqa: E402
+from hearings.files.workspace import Workspace  # noqa: E402
+from hearings.month.facts import facts  # noqa: E402
+from hearings.month.load import load  # noqa: E402
+from hearings.month.model import month_from  # noqa: E402
+from hearings.month.reference import LANGUAGES, document_settings, reference  # noqa: E402
 
 SIGNED = ROOT / "tests" / "signed" / "2020-08.yaml"
 

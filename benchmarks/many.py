@@ -29,8 +29,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hearings.load import load  # noqa: E402
-from hearings.reference import Period, reference  # noqa: E402
+from hearings.month.load import load  # noqa: E402
+from hearings.month.reference import Period, reference  # noqa: E402
 
 SIGNED = ROOT / "tests" / "signed" / "2020-08.yaml"
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}

@@ -19,8 +19,8 @@ from jsonschema import Draft202012Validator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hearings.validate import validate_file  # noqa: E402
-from hearings.workspace import PACKAGED_SCHEMA as SCHEMA_FILE  # noqa: E402
+from hearings.files.workspace import PACKAGED_SCHEMA as SCHEMA_FILE  # noqa: E402
+from hearings.month.validate import validate_file  # noqa: E402
 
 AUGUST = ROOT / "data" / "2020-08.yaml"
 

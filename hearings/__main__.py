@@ -1,5 +1,5 @@
 """`python -m hearings`: the command line, as the `hearings` command."""
 
-from .cli import main
+from .commands.cli import main
 
 main(prog_name="hearings")

@@ -21,7 +21,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from lxml import etree
 
-from hearings.chart import ChartData, workbook
+from hearings.documents.chart import ChartData, workbook
 
 FONT = ('<a:defRPr sz="{size}"><a:latin typeface="Times New Roman"/>'
         '<a:cs typeface="Times New Roman"/></a:defRPr>')

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from hearings.validate import validate_file
+from hearings.month.validate import validate_file
 
 pytest_plugins = ["tests.no_skips"]
 
@@ -52,8 +52,8 @@ def validate_text(tmp_path):
 
 @pytest.fixture
 def libreoffice_runs(monkeypatch) -> list:
-    """The command line of every process hearings.pdf starts (LibreOffice), in order."""
-    from hearings import pdf
+    """The command line of every process hearings.files.pdf starts (LibreOffice), in order."""
+    from hearings.files import pdf
 
     runs = []
     real_popen = pdf.subprocess.Popen

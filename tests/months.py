@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from hearings.load import load
-from hearings.reference import Period, reference
+from hearings.month.load import load
+from hearings.month.reference import Period, reference
 
 from .conftest import ROOT
 

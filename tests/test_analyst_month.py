@@ -9,8 +9,8 @@ import shutil
 from click.testing import CliRunner
 from docx import Document
 
-from hearings.cli import main
-from hearings.parity import full_text
+from hearings.commands.cli import main
+from hearings.documents.parity import full_text
 
 from .conftest import SIGNED
 

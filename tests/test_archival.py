@@ -18,12 +18,12 @@ from docx import Document
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from hearings.chart import read_chart
+from hearings.documents.chart import read_chart
+from hearings.documents.report import build
 from hearings.exceptions import ConversionError
-from hearings.pdf import EXPORT
-from hearings.pdfa import archival, properties, undrawn
-from hearings.report import build
-from hearings.workspace import Workspace
+from hearings.files.pdf import EXPORT
+from hearings.files.pdfa import archival, properties, undrawn
+from hearings.files.workspace import Workspace
 
 from .conftest import AUGUST, ROOT
 from .months import month_data, write_month

@@ -16,19 +16,20 @@ from click.testing import CliRunner
 from docx import Document
 from docx.oxml.ns import qn
 
-from hearings import pdf, report
-from hearings import sandbox as sandbox_module
-from hearings.cli import main
+from hearings.commands.cli import main
+from hearings.documents import report
+from hearings.documents import sandbox as sandbox_module
+from hearings.documents.localize import document_context, table
+from hearings.documents.parity import check_parity, full_text, read_table
+from hearings.documents.render import render
+from hearings.documents.report import build
+from hearings.documents.tables import monthly_table
 from hearings.exceptions import ParityError, RenderError, ReportExistsError
-from hearings.facts import facts
-from hearings.localize import document_context, table
-from hearings.model import month_from
-from hearings.parity import check_parity, full_text, read_table
-from hearings.reference import document_settings, reference
-from hearings.render import render
-from hearings.report import build
-from hearings.tables import monthly_table
-from hearings.workspace import PACKAGED_TEMPLATES as TEMPLATES
+from hearings.files import pdf
+from hearings.files.workspace import PACKAGED_TEMPLATES as TEMPLATES
+from hearings.month.facts import facts
+from hearings.month.model import month_from
+from hearings.month.reference import document_settings, reference
 
 from .conftest import AUGUST, ROOT, SIGNED
 
@@ -219,7 +220,7 @@ def test_strict_build_of_a_signed_file_writes_both(tmp_path) -> None:
 
 
 def _month(text_change=None):
-    from hearings.load import load
+    from hearings.month.load import load
 
     data = load(SIGNED).data
     if text_change:

@@ -10,10 +10,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hearings.load import load
-from hearings.parity import full_text, read_summary, read_table
-from hearings.reference import Period, reference
-from hearings.report import build
+from hearings.documents.parity import full_text, read_summary, read_table
+from hearings.documents.report import build
+from hearings.month.load import load
+from hearings.month.reference import Period, reference
 
 from .conftest import ROOT
 

@@ -11,10 +11,16 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from hearings.chart import read_chart
+from hearings.documents.chart import read_chart
+from hearings.documents.parity import (
+    chart_expected,
+    check_parity,
+    full_text,
+    read_table,
+    table_regions,
+)
+from hearings.documents.report import build
 from hearings.exceptions import ParityError
-from hearings.parity import chart_expected, check_parity, full_text, read_table, table_regions
-from hearings.report import build
 
 from .conftest import SIGNED
 from .months import month_data, write_month

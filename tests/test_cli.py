@@ -7,7 +7,7 @@ import shutil
 
 from click.testing import CliRunner
 
-from hearings.cli import main
+from hearings.commands.cli import main
 
 from .conftest import ROOT, SIGNED
 

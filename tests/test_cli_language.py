@@ -8,7 +8,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from hearings.cli import main
+from hearings.commands.cli import main
 
 from .conftest import ROOT, SIGNED
 

@@ -7,9 +7,9 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from hearings.cli import main
-from hearings.localize import counted
-from hearings.parity import full_text
+from hearings.commands.cli import main
+from hearings.documents.localize import counted
+from hearings.documents.parity import full_text
 
 from .conftest import SIGNED
 from .months import month_data, write_month

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from hearings.lock import folder_lock, lock_path
+from hearings.files.lock import folder_lock, lock_path
 
 from .conftest import ROOT, SIGNED
 

@@ -10,11 +10,11 @@ from collections import Counter
 import pytest
 from babel.dates import format_date
 
-from hearings.load import load
-from hearings.parity import full_text
-from hearings.reference import Period, reference
-from hearings.report import build
-from hearings.workspace import Workspace
+from hearings.documents.parity import full_text
+from hearings.documents.report import build
+from hearings.files.workspace import Workspace
+from hearings.month.load import load
+from hearings.month.reference import Period, reference
 
 from .conftest import ROOT
 from .months import month_data, write_month
@@ -309,8 +309,8 @@ def test_the_corpus_covers_each_change_of_name_and_of_region_set() -> None:
 def _months_built(folder, settings_change) -> list[tuple[dict, dict[str, str], dict | None]]:
     """Five months of 2022 (zero, zero, a single finding, findings in a city, a region of two
     words and a new oblast, zero after them), built with the document settings changed as given."""
-    from hearings import report as report_module
-    from hearings.reference import document_settings
+    from hearings.documents import report as report_module
+    from hearings.month.reference import document_settings
 
     settings = document_settings()
     settings_change(settings)
@@ -352,7 +352,7 @@ def test_the_rules_pass_the_five_months_as_they_are_built(tmp_path) -> None:
 
 def test_the_rules_catch_a_line_break_between_what_belongs_together(tmp_path,
                                                                    monkeypatch) -> None:
-    from hearings import localize
+    from hearings.documents import localize
 
     def no_typesetting(settings):
         settings["no_break"] = []
@@ -382,7 +382,7 @@ def test_the_rules_catch_a_month_without_violations_saying_it_twice(tmp_path) ->
 
 
 def test_the_rules_catch_a_single_finding_said_as_a_form(tmp_path, monkeypatch) -> None:
-    from hearings import report as report_module
+    from hearings.documents import report as report_module
 
     def no_single_sentence(settings):
         for lang in ("ru", "kk"):

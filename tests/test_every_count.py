@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from hearings.context import is_count
-from hearings.load import parse
-from hearings.reference import Period, reference
+from hearings.month.context import is_count
+from hearings.month.load import parse
+from hearings.month.reference import Period, reference
 
 from .conftest import AUGUST
 

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from hearings.checks import _well_formed_url
-from hearings.cli import main
+from hearings.commands.cli import main
+from hearings.month.checks import _well_formed_url
 
 from .conftest import ROOT
 

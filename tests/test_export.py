@@ -17,7 +17,7 @@ import yaml
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from hearings.cli import main
+from hearings.commands.cli import main
 
 from .conftest import AUGUST
 from .months import month_data, write_month

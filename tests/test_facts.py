@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hearings.cli import main
-from hearings.parity import full_text
-from hearings.reference import Period
-from hearings.workspace import Workspace
+from hearings.commands.cli import main
+from hearings.documents.parity import full_text
+from hearings.files.workspace import Workspace
+from hearings.month.reference import Period
 
 from .months import month_data, write_month
 

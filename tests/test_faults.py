@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hearings import write
-from hearings.cli import main
+from hearings.commands.cli import main
+from hearings.files import write
 
 from .conftest import ROOT, SIGNED
 from .months import month_data, write_month
@@ -247,7 +247,7 @@ def test_the_version_names_the_tool_whatever_runs_it() -> None:
 
 
 def test_a_fault_nobody_foresaw_is_a_message_and_debug_shows_where(folder, monkeypatch) -> None:
-    from hearings import report
+    from hearings.documents import report
 
     def broken(*args, **kwargs):
         raise RuntimeError("a fault of this test's making")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hearings.cli import main
-from hearings.findings import KINDS
+from hearings.commands.cli import main
+from hearings.month.findings import KINDS
 
 HERE = Path(__file__).parent
 CASES = sorted(p for p in (HERE / "fixtures").iterdir() if p.is_dir())

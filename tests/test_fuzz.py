@@ -17,10 +17,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hearings.documents.report import build
 from hearings.exceptions import HearingsError
-from hearings.report import build
-from hearings.validate import validate_file
-from hearings.workspace import Workspace
+from hearings.files.workspace import Workspace
+from hearings.month.validate import validate_file
 
 from .conftest import SIGNED
 from .test_facts import CLAUSES_286, DEPARTMENTS_2026

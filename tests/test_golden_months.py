@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hearings.cli import main
-from hearings.load import load
-from hearings.parity import full_text
+from hearings.commands.cli import main
+from hearings.documents.parity import full_text
+from hearings.month.load import load
 
 from .conftest import ROOT, SIGNED
 from .months import month_data, write_month

@@ -20,11 +20,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hearings import pdf
-from hearings.archive import KINDS
+from hearings.archive.archive import KINDS
+from hearings.archive.importing import import_reports
 from hearings.exceptions import ConversionError
-from hearings.importing import import_reports
-from hearings.workspace import PACKAGED_TEMPLATES, Workspace
+from hearings.files import pdf
+from hearings.files.workspace import PACKAGED_TEMPLATES, Workspace
 
 from .conftest import SIGNED
 from .test_fuzz import _at_most

@@ -17,9 +17,9 @@ import pytest
 from babel.dates import format_date
 from docx import Document
 
-from hearings.load import load
-from hearings.parity import full_text
-from hearings.reference import Period
+from hearings.documents.parity import full_text
+from hearings.month.load import load
+from hearings.month.reference import Period
 
 from .conftest import ROOT
 from .months import month_data, write_month
@@ -144,7 +144,7 @@ def _variant(folder: Path, period: str = "2021-03", *, count_in_text: int | None
              "kk": format_date(month.first_day, "MMMM", locale="kk")}
     docs = {}
     for lang in ("ru", "kk"):
-        from hearings.reference import reference
+        from hearings.month.reference import reference
         ref = reference()
         head = ({"ru": ["№", "Регион", "Размещено", "", "Выявлено нарушений"] ,
                  "kk": ["р/с", "Өңір", "Орналастырылған", "", "Бұзушылықтар"]}[lang])
@@ -211,7 +211,7 @@ def test_a_month_typed_by_another_hand(tmp_path, period, empty) -> None:
 
 
 def test_figures_as_typed() -> None:
-    from hearings.archive import _figure
+    from hearings.archive.archive import _figure
     assert [_figure(t) for t in ("1 234", "1\u00a0234", "12", "–", "-", "—", "n/a", "1,5",
                                  "две")] == [1234, 1234, 12, "n/a", "n/a", "n/a", "n/a", None,
                                              None]

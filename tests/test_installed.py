@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from hearings.parity import full_text
+from hearings.documents.parity import full_text
 
 from .conftest import ROOT
 

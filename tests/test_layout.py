@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from hearings.cli import main
-from hearings.reference import reference
-from hearings.report import build
-from hearings.workspace import Workspace
+from hearings.commands.cli import main
+from hearings.documents.report import build
+from hearings.files.workspace import Workspace
+from hearings.month.reference import reference
 
 from .conftest import SIGNED
 from .months import month_data, write_month

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hearings import pdf
-from hearings.cli import main
+from hearings.commands.cli import main
+from hearings.files import pdf
 
 from .conftest import SIGNED
 

@@ -12,8 +12,8 @@ try:
 except ImportError:  # PyYAML built without libyaml
     _yaml = None
 
-from hearings import load as load_module
-from hearings.load import MAX_DEPTH, LoadError, Mark, decode, load, parse
+from hearings.month import load as load_module
+from hearings.month.load import MAX_DEPTH, LoadError, Mark, decode, load, parse
 
 
 def _error(text: str) -> LoadError:

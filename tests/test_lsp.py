@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
 
-from hearings.cli import main
+from hearings.commands.cli import main
 from hearings.i18n import language, set_language
 
 from .conftest import ROOT

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hearings.cli import main
+from hearings.commands.cli import main
 
 from .conftest import ROOT
 from .months import month_data, write_month
@@ -118,7 +118,7 @@ def test_a_terminal_sees_a_progress_bar_and_then_the_months_in_order(archive) ->
 
 def test_workers_are_replaced_in_rounds_and_every_month_is_built(archive, monkeypatch) -> None:
     """Seven months, two workers, two months each a round: four pools one after another."""
-    from hearings import batch
+    from hearings.files import batch
 
     monkeypatch.setattr(batch, "MONTHS_PER_WORKER", 2)
     result = _run("--all", "--jobs", "2")

@@ -11,10 +11,10 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
-from hearings.cli import main
-from hearings.findings import KINDS, Finding
+from hearings.commands.cli import main
 from hearings.i18n import LOCALE_DIR, language_from_environment, set_language
-from hearings.validate import validate_file
+from hearings.month.findings import KINDS, Finding
+from hearings.month.validate import validate_file
 
 from .conftest import ROOT
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hearings import report
-from hearings.cli import main
+from hearings.commands.cli import main
+from hearings.documents import report
 
 from .months import month_data, write_month
 

@@ -8,10 +8,10 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from hearings.cli import main
-from hearings.load import load
-from hearings.validate import validate_file
-from hearings.workspace import PACKAGED_SCHEMA
+from hearings.commands.cli import main
+from hearings.files.workspace import PACKAGED_SCHEMA
+from hearings.month.load import load
+from hearings.month.validate import validate_file
 
 from .conftest import AUGUST, SIGNED
 from .months import month_data, write_month

@@ -9,8 +9,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hearings.findings import KINDS
-from hearings.load import parse
+from hearings.month.findings import KINDS
+from hearings.month.load import parse
 
 from .conftest import AUGUST, ROOT
 

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from hearings.facts import DEPARTMENTS, MINISTRY, facts, in_force
-from hearings.reference import LANGUAGES, Period, read_reference, reference
+from hearings.month.facts import DEPARTMENTS, MINISTRY, facts, in_force
+from hearings.month.reference import LANGUAGES, Period, read_reference, reference
 
 REF = reference()
 FORMS = ("official", "table", "list", "locative", "genitive")

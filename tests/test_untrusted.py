@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hearings import sandbox
-from hearings.cli import main
-from hearings.report import build
-from hearings.workspace import PACKAGED_TEMPLATES, Workspace
+from hearings.commands.cli import main
+from hearings.documents import sandbox
+from hearings.documents.report import build
+from hearings.files.workspace import PACKAGED_TEMPLATES, Workspace
 
 from .conftest import SIGNED
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hearings import write
-from hearings.cli import main
-from hearings.report import build
+from hearings.commands.cli import main
+from hearings.documents.report import build
+from hearings.files import write
 
 from .conftest import ROOT, SIGNED
 

@@ -14,12 +14,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from hearings.chart import read_chart
-from hearings.cli import main
+from hearings.commands.cli import main
+from hearings.documents.chart import read_chart
+from hearings.documents.parity import figure, full_text, read_grid
+from hearings.documents.year import Span, aggregate, check_year_parity, collect
 from hearings.exceptions import ParityError
-from hearings.parity import figure, full_text, read_grid
-from hearings.reference import reference
-from hearings.year import Span, aggregate, check_year_parity, collect
+from hearings.month.reference import reference
 
 from .months import month_data, write_month
 

@@ -1,0 +1,1 @@
+"""The archive: past Word reports read, paired by period, and written as monthly files."""

@@ -1,0 +1,284 @@
+"""Convert reports to archival PDF with LibreOffice, all files in one run: its whole process
+group ended on a timeout or an interrupt, its output read up to a limit, its work folder
+removed by the next build when the build that made it is gone."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..exceptions import ConversionError
+from ..i18n import _
+from .write import uninterrupted
+
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: work folders are left to the system's cleaning
+    fcntl = None
+
+TIMEOUT_SECONDS = 300
+OUTPUT_LIMIT = 64 * 1024  # of what LibreOffice prints, the end is kept: the reason is there
+WORK_PREFIX = "hearings-pdf-"
+OWNER = ".owner"  # a lock file in a work folder, held while the build that made it runs
+GROUP = ".libreoffice"  # the process group of the LibreOffice a work folder's build started
+# PDF/A-2 and tagged (a structure tree and the language, for screen readers and reflow)
+EXPORT = "pdf:writer_pdf_Export:" + json.dumps({
+    "SelectPdfVersion": {"type": "long", "value": "2"},
+    "UseTaggedPDF": {"type": "boolean", "value": "true"}})
+# What LibreOffice prints that says nothing about a conversion
+NOISE = ("javaldx", "java may not function", "Warning: ", "fontconfig")
+# LibreOffice's settings for a conversion of untrusted files: nothing a file names is
+# fetched (a picture linked by address, a link to update, an HTML page's image): every
+# address goes to a proxy that is not there (port 9 of this machine), links are never
+# updated, referer links blocked, macros never run.
+_NO_PROXY_THERE = {f"ooInet{kind}Proxy{key}": value for kind in ("HTTP", "HTTPS", "FTP")
+                   for key, value in (("Name", "127.0.0.1"), ("Port", "9"))}
+SETTINGS = {
+    "/org.openoffice.Inet/Settings": {"ooInetProxyType": "1", "ooInetNoProxy": "",
+                                      **_NO_PROXY_THERE},
+    "/org.openoffice.Office.Common/Security/Scripting": {
+        "BlockUntrustedRefererLinks": "true", "DisableMacrosExecution": "true",
+        "MacroSecurityLevel": "3"},
+    "/org.openoffice.Office.Writer/Content/Update": {"Link": "0"},  # 0: never
+}
+
+
+def libreoffice() -> str:
+    """The LibreOffice command, or ConversionError saying how to get it."""
+    command = shutil.which("soffice") or shutil.which("libreoffice")
+    if command is None:
+        raise ConversionError(_("--pdf needs LibreOffice, and `soffice` is not on PATH: "
+                                "install it (Debian: apt-get install libreoffice-writer-nogui) "
+                                "or build without --pdf"))
+    return command
+
+
+def _tail(path: Path) -> str:
+    """The last OUTPUT_LIMIT bytes of what LibreOffice printed, as text."""
+    try:
+        with path.open("rb") as stream:
+            stream.seek(max(0, path.stat().st_size - OUTPUT_LIMIT))
+            return stream.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def reason(output: str) -> str:
+    """The line of LibreOffice's output that says why a conversion failed: the last error it
+    printed, else its last line that is not noise (a missing Java, font warnings)."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    meaningful = [line for line in lines if not any(noise in line for noise in NOISE)]
+    errors = [line for line in meaningful if "error" in line.lower()]
+    chosen = (errors or meaningful or [_("it printed nothing")])[-1]
+    return chosen[:300]
+
+
+def sweep(folder: Path | None = None) -> None:
+    """Remove the work folders of builds that are gone (killed, say); a folder whose owner
+    still runs keeps its lock and stays."""
+    if fcntl is None:
+        return
+    folder = folder or Path(tempfile.gettempdir())
+    for work in folder.glob(WORK_PREFIX + "*"):
+        try:
+            if work.is_symlink() or not work.is_dir() or work.stat().st_uid != os.getuid():
+                continue
+            fd = os.open(work / OWNER, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+        except OSError:
+            # no owner file: made by a build that died before it could take it, or not ours
+            with contextlib.suppress(OSError):
+                if time.time() - work.stat().st_mtime > TIMEOUT_SECONDS:
+                    shutil.rmtree(work, ignore_errors=True)
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # its build still runs
+        else:
+            _end_orphan(work)
+            shutil.rmtree(work, ignore_errors=True)
+        finally:
+            os.close(fd)
+
+
+def _end_orphan(work: Path) -> None:
+    """End the LibreOffice a killed build left converting in `work` (it would write into the
+    folder as it is removed): its process group, if that group is still the one that names
+    this folder on its command line."""
+    try:
+        group = int((work / GROUP).read_text())
+        command = Path(f"/proc/{group}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return
+    if str(work).encode() in command:
+        with contextlib.suppress(OSError):
+            os.killpg(group, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def work_folder() -> Iterator[Path]:
+    """A work folder of this build's, owned (locked) while it runs, removed after."""
+    sweep()
+    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX))
+    fd = None
+    try:
+        if fcntl is not None:
+            fd = os.open(work / OWNER, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield work
+    finally:
+        with uninterrupted():  # a worker told to stop removes its folder first
+            shutil.rmtree(work, ignore_errors=True)
+            if fd is not None:
+                os.close(fd)
+
+
+def _run(command: list[str], work: Path) -> tuple[int, str]:
+    """LibreOffice in a process group of its own, its output to a file; on a timeout or an
+    interrupt the whole group is ended (soffice starts soffice.bin, which outlives a kill of
+    the first)."""
+    log = work / "output.txt"
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=output,
+                                   stderr=subprocess.STDOUT, start_new_session=True,
+                                   env={**os.environ, "TMPDIR": str(work / "tmp")})
+        with contextlib.suppress(OSError):  # so that a later build can end it if this dies
+            (work / GROUP).write_text(str(process.pid))
+        try:
+            code = process.wait(timeout=TIMEOUT_SECONDS)
+        finally:  # done, or the timeout, Ctrl-C, a worker told to stop: what it started goes
+            _end_group(process)
+    return code, _tail(log)
+
+
+def _end_group(process: subprocess.Popen) -> None:
+    """End the process group LibreOffice runs in, at once (SIGKILL: its profile is this
+    build's own, thrown away; asked to stop, it takes two seconds to shut down politely),
+    and wait until none of it runs: a soffice.bin still writing would put files back into a
+    work folder being removed."""
+    with uninterrupted():
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=2)
+        deadline = time.monotonic() + 2
+        while _group_runs(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+
+def _group_runs(group: int) -> bool:
+    """Whether any process of the group still runs (a zombie does not), by /proc."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            return True
+    return False
+
+
+def _profile(work: Path) -> Path:
+    """A LibreOffice profile of this build's own, with SETTINGS."""
+    profile = work / "profile"
+    (profile / "user").mkdir(parents=True)
+    items = "".join(
+        f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse">'
+        f"<value>{value}</value></prop></item>\n"
+        for path, props in SETTINGS.items() for name, value in props.items())
+    (profile / "user" / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items '
+        'xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n' + items + "</oor:items>\n",
+        encoding="utf-8")
+    return profile
+
+
+@functools.cache
+def without_network() -> tuple[str, ...]:
+    """The command that runs another with no network at all (a network namespace of its
+    own, with not even a loopback), where this system allows it: `unshare --net` as root,
+    `unshare --net --map-root-user` where user namespaces are open to all; else nothing,
+    and SETTINGS alone keep LibreOffice from fetching."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return ()
+    for command in ((unshare, "--net"), (unshare, "--net", "--map-root-user")):
+        try:
+            done = subprocess.run([*command, "true"], stdin=subprocess.DEVNULL,
+                                  capture_output=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if done.returncode == 0:
+            return command
+    return ()
+
+
+def _convert(documents: dict[str, bytes], target: str, work: Path) -> tuple[int, str]:
+    """The documents written into work/in and converted to `target` into work/out by one
+    LibreOffice run, with no network and its temporary files in `work`: its exit code and
+    the end of its output."""
+    command = libreoffice()
+    (work / "in").mkdir()
+    (work / "tmp").mkdir()
+    for name, data in documents.items():
+        (work / "in" / name).write_bytes(data)
+    try:
+        return _run([*without_network(), command, "--headless", "--norestore",
+                     f"-env:UserInstallation={_profile(work).as_uri()}",
+                     "--convert-to", target, "--outdir", str(work / "out"),
+                     *(str(work / "in" / name) for name in documents)], work)
+    except subprocess.TimeoutExpired as err:
+        raise ConversionError(_("LibreOffice did not finish within {seconds} s and was "
+                                "stopped").format(seconds=TIMEOUT_SECONDS)) from err
+    except OSError as err:
+        raise ConversionError(_("LibreOffice could not be started: {reason}").format(
+            reason=err)) from err
+
+
+def to_pdf(documents: dict[str, bytes], families: list[str]) -> dict[str, bytes]:
+    """PDF/A-2b bytes for each DOCX (name -> bytes), converted in a single LibreOffice run,
+    each validated and drawn in `families` only (ConversionError otherwise: nothing is
+    returned)."""
+    from .pdfa import archival  # 0.13 s of imports that a build without --pdf does not need
+
+    with work_folder() as work:
+        code, output = _convert(documents, EXPORT, work)
+        results = {}
+        for name in documents:
+            pdf = work / "out" / (Path(name).stem + ".pdf")
+            if code != 0 or not pdf.is_file():
+                raise ConversionError(_("LibreOffice did not convert {name} (exit {code}): "
+                                        "{detail}").format(name=name, code=code,
+                                                           detail=reason(output)))
+            data = pdf.read_bytes()
+            if not data.startswith(b"%PDF-"):
+                raise ConversionError(_("LibreOffice wrote {name} as {size} bytes that are no "
+                                        "PDF").format(name=pdf.name, size=len(data)))
+            results[pdf.name] = archival(pdf.name, data, documents[name], families)
+        return results
+
+
+def to_docx(documents: dict[str, bytes]) -> dict[str, bytes | str]:
+    """Old Word files (.doc, name -> bytes) as .docx, converted in a single LibreOffice run:
+    each name to its bytes, or to why it could not be converted."""
+    with work_folder() as work:
+        # named: an HTML page saved as .doc opens as a web page, which has no plain "docx"
+        code, output = _convert(documents, "docx:MS Word 2007 XML", work)
+        results: dict[str, bytes | str] = {}
+        for name in documents:
+            docx = work / "out" / (Path(name).stem + ".docx")
+            results[name] = (docx.read_bytes() if docx.is_file() else _(
+                "LibreOffice did not convert {name} (exit {code}): {detail}").format(
+                    name=name, code=code, detail=reason(output)))
+        return results

@@ -1,0 +1,203 @@
+"""Reference data: the regions and violation categories, in Russian and Kazakh side by side."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ..exceptions import ReferenceDataError
+from ..i18n import _
+from .load import LoadError, load
+
+REFERENCE_DIR = Path(__file__).parent.parent / "reference"
+LANGUAGES = ("ru", "kk")  # of the documents
+NAME_LANGUAGES = (*LANGUAGES, "en")  # of names in messages
+
+
+@dataclass(frozen=True)
+class Period:
+    """A report's month, written YYYY-MM."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        year, _, month = text.partition("-")
+        if not (year.isascii() and year.isdecimal() and month.isascii() and month.isdecimal()):
+            raise ValueError(f"not a month: {text!r}")
+        period = cls(int(year), int(month))
+        # a year of no calendar's dates (0000, 20200) is no month either: every month has days
+        if not (1 <= period.month <= 12 and 1 <= period.year <= 9999) or str(period) != text:
+            raise ValueError(f"not a month: {text!r}")
+        return period
+
+    def previous(self) -> Period:
+        return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
+
+    def next(self) -> Period:
+        return Period(self.year + 1, 1) if self.month == 12 else Period(self.year, self.month + 1)
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class Validity:
+    """The days something is in force, both ends inclusive; None is open."""
+
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return ((self.valid_from is None or self.valid_from <= day)
+                and (self.valid_until is None or day <= self.valid_until))
+
+    def __str__(self) -> str:
+        if self.valid_from and self.valid_until:
+            return _("in force {start} to {end}").format(start=self.valid_from,
+                                                         end=self.valid_until)
+        if self.valid_from:
+            return _("in force from {start}").format(start=self.valid_from)
+        if self.valid_until:
+            return _("in force until {end}").format(end=self.valid_until)
+        return _("always in force")
+
+
+@dataclass(frozen=True)
+class RegionName:
+    """A region's names in one period: per language, the forms the report needs."""
+
+    validity: Validity
+    forms: dict[str, dict[str, str]]  # language -> form -> text
+    source: str | None = None  # what says these names hold from and until when
+
+
+@dataclass(frozen=True)
+class Region:
+    """A region: stable code, classifier codes, its names over time."""
+
+    code: str
+    kato: str
+    iso: dict[str, str]
+    validity: Validity
+    names: tuple[RegionName, ...]
+    source: str | None = None  # what says the region exists from and until when
+
+    def name(self, period: Period) -> RegionName:
+        """The names in force on the last day of the period (names are in date order)."""
+        day = period.last_day
+        for name in self.names:
+            if name.validity.valid_until is None or day <= name.validity.valid_until:
+                return name
+        return self.names[-1]
+
+
+@dataclass(frozen=True)
+class Category:
+    """A violation category: a column of the table and a paragraph of the narrative."""
+
+    code: str
+    group: str
+    bounded_by: str | None
+    header: dict[str, str]
+    label: dict[str, str]                 # the category where it stands alone
+    name: dict[str, str]                  # a noun phrase of its own
+    sentence: dict[str, dict[str, str]]   # language -> one / many / many_sites
+    consequence: dict[str, str] | None
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of categories: violations by announcements or by protocols."""
+
+    code: str
+    title: dict[str, str]
+    by: dict[str, str]  # "по объявлениям": the group in "43 violations, 10 of them by ..."
+
+
+@dataclass(frozen=True)
+class Reference:
+    """All reference data, in its order."""
+
+    regions: tuple[Region, ...]
+    groups: tuple[Group, ...]
+    categories: tuple[Category, ...]
+
+    def region(self, code: str) -> Region | None:
+        return next((r for r in self.regions if r.code == code), None)
+
+    def category(self, code: str) -> Category | None:
+        return next((c for c in self.categories if c.code == code), None)
+
+    def regions_in_force(self, period: Period) -> list[Region]:
+        """The regions a report for this period lists, in row order."""
+        return [r for r in self.regions if r.validity.covers(period.last_day)]
+
+
+def document_settings() -> dict:
+    """Page setup, typography and fixed wording of the reports (reference/document.yaml)."""
+    return read_reference("document.yaml")
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def validity(entry: dict) -> Validity:
+    return Validity(_date(entry.get("valid_from")), _date(entry.get("valid_until")))
+
+
+def read_reference(name: str) -> dict:
+    """A file of reference/ as plain data; a malformed one is a ReferenceDataError."""
+    path = REFERENCE_DIR / name
+    try:
+        return load(path).data
+    except LoadError as err:
+        raise ReferenceDataError(
+            f"{path}:{err.mark.line}:{err.mark.column}: {err.code} {err.params}") from err
+
+
+@cache
+def reference() -> Reference:
+    """Load the reference data once per process."""
+    regions_file = read_reference("regions.yaml")
+    categories_file = read_reference("categories.yaml")
+    try:
+        regions = tuple(
+            Region(
+                code=entry["code"],
+                kato=entry["kato"],
+                iso=entry["iso"],
+                validity=validity(entry),
+                names=tuple(RegionName(validity(name),
+                                       {lang: name[lang] for lang in NAME_LANGUAGES},
+                                       name.get("source"))
+                            for name in entry["names"]),
+                source=entry.get("source"),
+            )
+            for entry in regions_file["regions"])
+        groups = tuple(Group(g["code"], {lang: g[lang] for lang in LANGUAGES}, g["by"])
+                       for g in categories_file["groups"])
+        categories = tuple(
+            Category(code=entry["code"], group=entry["group"],
+                     bounded_by=entry.get("bounded_by"), header=entry["header"],
+                     label={**entry["label"], "en": entry["header"]["en"]},
+                     name=entry["name"], sentence=entry["sentence"],
+                     consequence=entry.get("consequence"))
+            for entry in categories_file["categories"])
+    except (KeyError, TypeError, ValueError) as err:
+        raise ReferenceDataError(f"reference data in {REFERENCE_DIR} is malformed: "
+                                 f"{err!r}") from err
+    return Reference(regions, groups, categories)

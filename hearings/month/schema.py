@@ -1,0 +1,413 @@
+"""The JSON Schema of a monthly file: built from the reference data, checked into schema/."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+
+from jsonschema import Draft202012Validator, validators
+
+from ..i18n import N_, _, translations
+from .context import MAX_COUNT, NOT_ASSESSED, Context, nearest
+from .findings import Finding
+from .reference import LANGUAGES, Reference, reference
+
+
+def _texts(description: str) -> dict:
+    return {
+        "description": description,
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(LANGUAGES),
+        "properties": {**{lang: {"$ref": "#/$defs/text"} for lang in LANGUAGES},
+                       "translated": {"$ref": "#/$defs/translated"}},
+    }
+
+
+def monthly_schema(reference: Reference) -> dict:
+    """The schema of a monthly file; region and category codes come from the reference data."""
+    region_properties = {
+        region.code: {
+            "$ref": "#/$defs/region",
+            "description": " / ".join(region.names[-1].forms[lang]["official"]
+                                      for lang in LANGUAGES),
+        }
+        for region in reference.regions
+    }
+    category_properties = {
+        category.code: {
+            "$ref": "#/$defs/count",
+            "description": " / ".join(category.label[lang] for lang in LANGUAGES),
+        }
+        for category in reference.categories
+    }
+    category_codes = [category.code for category in reference.categories]
+    group_codes = [group.code for group in reference.groups]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": N_("Monthly public-hearings monitoring report"),
+        "description": N_("One month of findings; both language versions are rendered from it. "
+                          "Generated from the reference data by `hearings schema`."),
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["period", "summary", "regions", "observations", "closing"],
+        "properties": {
+            "period": {
+                "title": N_("a month written YYYY-MM"),
+                "description": N_("The report's month, YYYY-MM; the file is named after it."),
+                "type": "string",
+                "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$",
+            },
+            "summary": {
+                "description": N_("The figures the report's text states."),
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["announcements", "protocols", "violations",
+                             "violations_by_group"],
+                "properties": {
+                    "announcements": {"$ref": "#/$defs/figure",
+                                      "description": N_("Announcements placed, all regions.")},
+                    "protocols": {"$ref": "#/$defs/figure",
+                                  "description": N_("Protocols placed, all regions.")},
+                    "violations": {"$ref": "#/$defs/figure",
+                                   "description": N_("Violations in total, all regions.")},
+                    "violations_by_group": {
+                        "description": N_("Violations by announcements and by protocols."),
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": group_codes,
+                        "properties": {code: {"$ref": "#/$defs/figure"}
+                                       for code in group_codes},
+                    },
+                },
+            },
+            "regions": {
+                "description": N_("One row of the table per region in force in the period."),
+                "type": "object",
+                "additionalProperties": False,
+                "properties": region_properties,
+            },
+            "observations": {
+                "description": N_("Free-text observations; with `category`, placed after that "
+                                  "category's paragraph (it needs findings that month), "
+                                  "otherwise after all of them."),
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": list(LANGUAGES),
+                    "properties": {
+                        "category": {"title": N_("a violation category's code"),
+                                     "enum": category_codes},
+                        **{lang: {"$ref": "#/$defs/text"} for lang in LANGUAGES},
+                        "translated": {"$ref": "#/$defs/translated"},
+                    },
+                },
+            },
+            "closing": {
+                "description": N_("Proposals and next steps, one paragraph per item."),
+                "type": "array",
+                "items": _texts(N_("One paragraph in both languages.")),
+            },
+            "evidence": {
+                "description": N_("The evidence register, optional: one entry per violation "
+                                  "found. With it, the table's counts must equal the entries, "
+                                  "region by region and category by category, and both reports "
+                                  "get an appendix that lists them."),
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["region", "category", "url", "seen", "project"],
+                    "properties": {
+                        "region": {"title": N_("a region's code"),
+                                   "enum": [region.code for region in reference.regions]},
+                        "category": {"title": N_("a violation category's code"),
+                                     "enum": category_codes},
+                        "url": {"title": N_("a web address (http or https)"),
+                                "description": N_("The page where the violation was seen."),
+                                "type": "string", "pattern": "^https?://\\S+$"},
+                        "seen": {"title": N_("a date written YYYY-MM-DD"),
+                                 "description": N_("The day the violation was seen."),
+                                 "type": "string",
+                                 "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+                        "project": {"$ref": "#/$defs/text",
+                                    "description": N_("The project's name, as the page gives it.")},
+                        "remark": _texts(N_("A remark where one is needed, in both languages.")),
+                    },
+                },
+            },
+            "date": {
+                "title": N_("a date written YYYY-MM-DD"),
+                "description": N_("The document's date, optional: printed under the signature "
+                                  "block when given (the registration of a signed document "
+                                  "gives it its date and number otherwise). Not before the "
+                                  "month's last day."),
+                "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            },
+            "signatory": {
+                "description": N_("Who signs the report; without it the reports have no signature "
+                                  "block and `build` warns."),
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["position", "name"],
+                "properties": {
+                    "position": _texts(N_("The signatory's position.")),
+                    "name": _texts(N_("Initials and surname, as signed.")),
+                },
+            },
+            "executor": {
+                "description": N_("Who prepared the report, for the executor's line; without it "
+                                  "the reports have none and `build` warns."),
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name", "phone"],
+                "properties": {
+                    "name": _texts(N_("Initials and surname.")),
+                    "phone": {"title": N_("a phone number"), "type": "string",
+                              "pattern": "^[+]?[0-9][0-9 ()-]{4,}[0-9]$"},
+                },
+            },
+        },
+        "$defs": {
+            "figure": {"title": N_("a whole number from 0 to 1 000 000"), "type": "integer",
+                       "minimum": 0, "maximum": MAX_COUNT},
+            "count": {
+                "title": N_("a whole number from 0 to 1 000 000 or n/a"),
+                "description": N_("n/a: could not be assessed (shown as a dash)."),
+                "anyOf": [{"$ref": "#/$defs/figure"}, {"const": NOT_ASSESSED}],
+            },
+            "text": {"title": N_("a non-empty text"), "type": "string", "pattern": "\\S"},
+            "translated": {
+                "description": N_("What the other language was translated from: the source "
+                                  "language and a digest of its text then (`hearings "
+                                  "translated --mark` writes it); when the source text "
+                                  "changes, validate warns translation-outdated."),
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["from", "digest"],
+                "properties": {
+                    "from": {"title": N_("the language translated from"),
+                             "enum": list(LANGUAGES)},
+                    "digest": {"title": N_("eight hexadecimal digits"), "type": "string",
+                               "pattern": "^[0-9a-f]{8}$"},
+                },
+            },
+            "region": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["announcements", "protocols", "violations", "total"],
+                "properties": {
+                    "announcements": {"$ref": "#/$defs/count",
+                                      "description": N_("Announcements placed.")},
+                    "protocols": {"$ref": "#/$defs/count",
+                                  "description": N_("Protocols placed.")},
+                    "violations": {
+                        "description": N_("Violations found, by category."),
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": category_codes,
+                        "properties": category_properties,
+                    },
+                    "total": {"$ref": "#/$defs/count",
+                              "description": N_("The row's total of violations.")},
+                },
+            },
+        },
+    }
+
+
+def _region_names(region) -> str:
+    """A region's official names in both languages, each with the days it was in force."""
+    names = []
+    for name in reversed(region.names):
+        days = name.validity
+        when = (f" ({days.valid_from or '…'} – {days.valid_until or '…'})"
+                if len(region.names) > 1 else "")
+        names.append(" / ".join(name.forms[lang]["official"] for lang in LANGUAGES) + when)
+    return "; ".join(names)
+
+
+def annotate(node: object, ru, kk) -> None:
+    """Titles in Russian, descriptions in Russian with the Kazakh beside, in place."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "title" and isinstance(value, str):
+                node[key] = ru(value)
+            elif key == "description" and isinstance(value, str) and ru(value) != value:
+                node[key] = f"{ru(value)}\n\n{kk(value)}"
+            else:
+                annotate(value, ru, kk)
+    elif isinstance(node, list):
+        for item in node:
+            annotate(item, ru, kk)
+
+
+def editor_schema(reference: Reference) -> dict:
+    """The schema file for the analyst's editor: the schema that validation uses, with its
+    words in Russian and Kazakh, every region and category code described by its names, and
+    a snippet that writes a whole region row."""
+    schema = monthly_schema(reference)
+    annotate(schema, translations("ru").gettext, translations("kk").gettext)
+    names = {region.code: _region_names(region) for region in reference.regions}
+    headers = {c.code: " / ".join(c.label[lang] for lang in LANGUAGES)
+               for c in reference.categories}
+    for code, row in schema["properties"]["regions"]["properties"].items():
+        row["description"] = names[code]
+    for code, count in schema["$defs"]["region"]["properties"]["violations"][
+            "properties"].items():
+        count["description"] = headers[code]
+    entry = schema["properties"]["evidence"]["items"]["properties"]
+    for field, described in ((entry["region"], names), (entry["category"], headers),
+                             (schema["properties"]["observations"]["items"]["properties"][
+                                 "category"], headers)):
+        field["enumDescriptions"] = [described[code] for code in field["enum"]]
+    schema["$defs"]["region"]["defaultSnippets"] = [{
+        "label": "строка региона / өңір жолы",
+        "description": "Все показатели региона с нулями / Өңірдің барлық көрсеткіштері нөлмен",
+        "body": {"announcements": 0, "protocols": 0,
+                 "violations": {category.code: 0 for category in reference.categories},
+                 "total": 0},
+    }]
+    return schema
+
+
+def schema_text(reference: Reference) -> str:
+    """The schema file's exact content (for editors; validation uses the schema in memory)."""
+    return json.dumps(editor_schema(reference), ensure_ascii=False, indent=2) + "\n"
+
+
+def _is_integer(checker, instance) -> bool:
+    # A count written 15.0 or `true` is a typing slip, not the number 15 or 1.
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+_Validator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    """Validation uses the schema made from the reference data in memory: the file in
+    schema/ is for editors, and no file on disk can disagree with what is checked."""
+    return _Validator(monthly_schema(reference()))
+
+
+def validator_for(schema: dict) -> Draft202012Validator:
+    """A validator of this project's kind (15.0 and true are not integers) for a schema."""
+    return _Validator(schema)
+
+
+_TYPE_WORDS = {"integer": N_("a whole number"), "string": N_("text"),
+               "object": N_("a mapping of keys"), "array": N_("a list"),
+               "number": N_("a number"), "boolean": N_("true or false"), "null": N_("nothing")}
+
+
+def _resolve(schema: dict, root: dict) -> dict:
+    """Follow a local $ref, keeping the referring schema's own keys."""
+    ref = schema.get("$ref")
+    if not ref:
+        return schema
+    target = root
+    for step in ref.removeprefix("#/").split("/"):
+        target = target[step]
+    return {**_resolve(target, root), **{k: v for k, v in schema.items() if k != "$ref"}}
+
+
+def _expected(schema: dict, root: dict) -> str:
+    """A schema described in a few words, as a person would say what belongs there."""
+    schema = _resolve(schema, root)
+    title = schema.get("title")
+    if title:
+        return _(title)
+    if "const" in schema:
+        return repr(schema["const"])
+    if "enum" in schema:
+        return _("one of: {values}").format(values=", ".join(map(str, schema["enum"])))
+    if "anyOf" in schema:
+        separator = " " + _("or") + " "
+        return separator.join(_expected(option, root) for option in schema["anyOf"])
+    words = _TYPE_WORDS.get(schema.get("type"), N_("a different value"))
+    return _(words)
+
+
+def _found(value: object) -> str:
+    """A value as the finding reports it."""
+    if value is None:
+        return _("an empty value")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return _("{value} (a decimal number)").format(value=repr(value))
+    if isinstance(value, dict):
+        return _("a mapping of keys")
+    if isinstance(value, list):
+        return _("a list")
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 60 else repr(value[:60] + "…")
+    if isinstance(value, int) and abs(value) >= 10**20:
+        return _("a number of {digits} digits").format(digits=len(str(abs(value))))
+    return str(value)
+
+
+def _prose(key: str) -> bool:
+    """A key that is words rather than a code: the rest of a text a comma cut off."""
+    return " " in key.strip() or not key.isascii()
+
+
+def _findings(context: Context, error, root: dict) -> Iterator[Finding]:
+    path = tuple(error.absolute_path)
+    keyword = error.validator
+    if keyword == "anyOf":
+        # A count -5 failed the number branch for its value: report that branch's reason.
+        reasons = [e for e in error.context if e.validator not in ("type", "const", "enum")]
+        if reasons:
+            yield from _findings(context, reasons[0], root)
+            return
+        keyword = "type"
+    if keyword == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        for key in error.instance:
+            if key not in allowed and path in context.document.flow and _prose(key):
+                # {ru: Вице-министр экологии, геологии ...}: the comma ended the text
+                yield context.finding("text-cut-at-comma", (*path, key), key=True,
+                                      params={"key": key})
+            elif key not in allowed:
+                # a region is suggested among those in force in the month, not in any month
+                choices = ([r.code for r in context.reference.regions_in_force(context.period)]
+                           if tuple(path) == ("regions",) and context.period else allowed)
+                close = nearest(key, choices)
+                hint = (_("did you mean '{key}'?").format(key=close[0]) if close else
+                        _("expected one of: {keys}").format(keys=", ".join(choices)))
+                yield context.finding("unknown-key", (*path, key), key=True,
+                                      params={"key": key, "hint": hint,
+                                              "suggestion": close[0] if close else None})
+    elif keyword == "required":
+        for key in error.validator_value:
+            if key not in error.instance:
+                yield context.finding("missing-key", (*path, key), mark=context.document.where(
+                    path), params={"key": key})
+    elif keyword == "type":
+        yield context.finding("wrong-type", path, expected=_expected(error.schema, root),
+                              found=_found(error.instance))
+    elif keyword == "pattern" and error.schema.get("title") == N_("a non-empty text"):
+        yield context.finding("empty-text", path, found=_found(error.instance))
+    else:
+        yield context.finding("invalid-value", path, expected=_expected(error.schema, root),
+                              found=_found(error.instance))
+
+
+def check_schema(context: Context, validator: Draft202012Validator | None = None
+                 ) -> Iterator[Finding]:
+    """Every way the file departs from the schema (the monthly file's by default), as
+    findings, each once."""
+    validator = validator or _validator()
+    # a number written in another base is reported as such (number-not-decimal), not twice
+    seen = {("wrong-type", path) for path in context.document.numerals}
+    for error in validator.iter_errors(context.data):
+        for finding in _findings(context, error, validator.schema):
+            if (finding.code, finding.path) not in seen:
+                seen.add((finding.code, finding.path))
+                yield finding
