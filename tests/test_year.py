@@ -277,3 +277,19 @@ def test_ties_are_named_whole_never_cut(tmp_path, monkeypatch) -> None:
             "Карагандинская обл. (4), обл. Абай (4).") in ru, ru
     assert "сәуір (7), мамыр (7)" in kk
     assert "Ұлытау" not in next(line for line in kk.splitlines() if "(5)" in line)
+
+
+def test_every_title_of_a_table_or_figure_has_one_caption_style(workspace) -> None:
+    """The year's table titles were body text beside a centred figure caption: every title
+    (the table's, the categories', the chart's) is now one style, and so is the monthly
+    chart's caption."""
+    from docx import Document
+
+    assert _run("2022").exit_code == 0
+    for lang in ("ru", "kk"):
+        document = Document(f"reports/2022/2022-{lang}.docx")
+        titles = [p for p in document.paragraphs
+                  if p.text.startswith(("Нарушения по", "Рисунок.", "Сурет."))
+                  or "бойынша бұзушылықтар" in p.text]
+        assert len(titles) == 3, [p.text for p in titles]
+        assert {p.style.name for p in titles} == {"ReportCaption"}, lang
