@@ -19,7 +19,6 @@ from ..month.reference import Reference
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 CHART_TYPE = f"{R}/chart"
 PACKAGE_TYPE = f"{R}/package"
 SHEET = "Sheet1"

@@ -11,7 +11,7 @@ from functools import cache
 from ..i18n import N_, _, translations
 from .context import Context, unreadable
 from .findings import FileReport, Finding
-from .load import Document, LoadError, load, parse
+from .load import Document, LoadError, load
 from .reference import LANGUAGES, Reference, reference
 from .schema import annotate, check_schema, validator_for
 
@@ -261,11 +261,3 @@ def read_facts_file(path, file: str, known_editions: set[str] = frozenset()
         return unreadable(err, file), None
     report = check_facts_document(document, known_editions)
     return report, (None if report.errors else document)
-
-
-def facts_text_report(text: str, file: str, known_editions: set[str] = frozenset()
-                      ) -> FileReport:
-    try:
-        return check_facts_document(parse(text, file), known_editions)
-    except LoadError as err:
-        return unreadable(err, file)
