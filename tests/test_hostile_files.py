@@ -20,8 +20,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hearings.archive.archive import KINDS
 from hearings.archive.importing import import_reports
+from hearings.archive.notes import KINDS
 from hearings.exceptions import ConversionError
 from hearings.files import pdf
 from hearings.files.workspace import PACKAGED_TEMPLATES, Workspace

@@ -211,7 +211,7 @@ def test_a_month_typed_by_another_hand(tmp_path, period, empty) -> None:
 
 
 def test_figures_as_typed() -> None:
-    from hearings.archive.archive import _figure
+    from hearings.archive.table import figure as _figure
     assert [_figure(t) for t in ("1 234", "1\u00a0234", "12", "–", "-", "—", "n/a", "1,5",
                                  "две")] == [1234, 1234, 12, "n/a", "n/a", "n/a", "n/a", None,
                                              None]
