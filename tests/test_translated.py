@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lsprotocol import types as lsp
 
-from hearings.commands.translated import digest
+from hearings.month.translated import digest
 
 from .months import month_data, write_month
 from .test_lsp import Session, _apply

@@ -185,3 +185,50 @@ def import_as_json(result) -> str:
                     "findings": [note.as_dict() for note in m.notes]}
                    for m in result.months],
     }, ensure_ascii=False, indent=2)
+
+
+def export_as_text(outcome) -> str:
+    """What an export did: the errors of the months left out, why each was, the files."""
+    lines = [finding_line(finding) for report in outcome.reports for finding in report.errors]
+    lines += [_("{file}: left out of the export: {reason}").format(file=path, reason=reason)
+              for path, reason in outcome.left_out]
+    lines += [f"{path}: {status}" for path, status in outcome.files]
+    lines += [_("note: {note}").format(note=note) for note in outcome.notes]
+    return "\n".join(lines)
+
+
+def year_as_text(span, outcome) -> str:
+    """What a year's build did: the months left out and why, the months covered, the files."""
+    lines = [_("{period}: left out ({path}: {reason})").format(
+        period=period, path=path, reason=reason) for period, path, reason in outcome.left_out]
+    lines.append(_("{span}: {count} months: {months}").format(
+        span=span.name, count=len(outcome.covered),
+        months=", ".join(str(period) for period in outcome.covered)))
+    lines += [f"{path}: {status}" for path, status in outcome.files]
+    lines += [_("note: {note}").format(note=note) for note in outcome.notes]
+    return "\n".join(lines)
+
+
+def new_as_text(path, source, warnings: list[Finding], unknown: str, renamed: str) -> str:
+    """What `new` did: the facts it could not know, the file created and what it carried."""
+    lines = [finding_line(warning) for warning in warnings
+             if warning.code != "fact-left-out"]  # all the month's unknown facts follow
+    if unknown:
+        lines.append(unknown)
+    if source:
+        lines.append(_("{path}: created; signatory and executor carried over from {source}")
+                     .format(path=path, source=source))
+        if renamed:
+            lines.append(_("note: {note}").format(note=renamed))
+    else:
+        lines.append(_("{path}: created; add the signatory and executor before the reports "
+                       "are signed").format(path=path))
+    return "\n".join(lines)
+
+
+def translations_as_text(path, states: list) -> str:
+    """Each free text of a month and whether its translation is current."""
+    names = {"current": _("current"), "outdated": _("outdated: translate it again"),
+             "unmarked": _("not marked")}
+    return "\n".join(f"{path}: {state.kind}[{state.index}] «{state.first_words} …»: "
+                     f"{names[state.state]}" for state in states)

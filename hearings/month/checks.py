@@ -11,15 +11,16 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..commands.translated import check_translations
 from ..i18n import N_, _
 from .context import NOT_ASSESSED, Context, category_name, is_count, nearest, path_names
 from .facts import describe_gap, snippet
 from .findings import Finding
+from .reference import DAY_PATTERN, MONTH_PATTERN
+from .translated import check_translations
 
-_MONTH_NAME = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+_MONTH_NAME = re.compile(MONTH_PATTERN)
 _WORD = re.compile(r"[^\W\d_]+")
-_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_DAY = re.compile(DAY_PATTERN)
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}"
                    r"[a-z0-9])?)*\.?$", re.IGNORECASE)
 

@@ -12,7 +12,7 @@ from ..i18n import N_, _, translations
 from .context import Context, unreadable
 from .findings import FileReport, Finding
 from .load import Document, LoadError, load
-from .reference import LANGUAGES, Reference, reference
+from .reference import DAY_PATTERN, LANGUAGES, Reference, reference
 from .schema import annotate, check_schema, validator_for
 
 NONE = "none"  # a category for which the report cites no clause of the Rules
@@ -106,7 +106,7 @@ def facts_schema(ref: Reference) -> dict:
         "$defs": {
             "text": _TEXT,
             "day": {"title": N_("a date written YYYY-MM-DD"), "type": "string",
-                    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+                    "pattern": DAY_PATTERN},
             "code": {"title": N_("a code of small letters, digits and hyphens"),
                      "type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
         },

@@ -15,6 +15,9 @@ from .load import LoadError, load
 REFERENCE_DIR = Path(__file__).parent.parent / "reference"
 LANGUAGES = ("ru", "kk")  # of the documents
 NAME_LANGUAGES = (*LANGUAGES, "en")  # of names in messages
+# How a month and a day are written: for the schemas, the checks and the command line alike
+MONTH_PATTERN = "^[0-9]{4}-(0[1-9]|1[0-2])$"
+DAY_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator, validators
 from ..i18n import N_, _, translations
 from .context import MAX_COUNT, NOT_ASSESSED, Context, nearest
 from .findings import Finding
-from .reference import LANGUAGES, Reference, reference
+from .reference import DAY_PATTERN, LANGUAGES, MONTH_PATTERN, Reference, reference
 
 
 def _texts(description: str) -> dict:
@@ -57,7 +57,7 @@ def monthly_schema(reference: Reference) -> dict:
                 "title": N_("a month written YYYY-MM"),
                 "description": N_("The report's month, YYYY-MM; the file is named after it."),
                 "type": "string",
-                "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$",
+                "pattern": MONTH_PATTERN,
             },
             "summary": {
                 "description": N_("The figures the report's text states."),
@@ -131,7 +131,7 @@ def monthly_schema(reference: Reference) -> dict:
                         "seen": {"title": N_("a date written YYYY-MM-DD"),
                                  "description": N_("The day the violation was seen."),
                                  "type": "string",
-                                 "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+                                 "pattern": DAY_PATTERN},
                         "project": {"$ref": "#/$defs/text",
                                     "description": N_("The project's name, as the page gives it.")},
                         "remark": _texts(N_("A remark where one is needed, in both languages.")),
@@ -144,7 +144,7 @@ def monthly_schema(reference: Reference) -> dict:
                                   "block when given (the registration of a signed document "
                                   "gives it its date and number otherwise). Not before the "
                                   "month's last day."),
-                "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                "type": "string", "pattern": DAY_PATTERN,
             },
             "signatory": {
                 "description": N_("Who signs the report; without it the reports have no signature "

@@ -11,7 +11,7 @@ from .context import Context, period_of, unreadable
 from .facts import Facts, facts
 from .findings import FileReport, Finding
 from .load import Document, LoadError, Mark, decode, load, parse
-from .reference import reference
+from .reference import Period, reference
 from .schema import check_schema
 
 
@@ -87,3 +87,9 @@ def newest_month(data_dir: Path) -> list[Path]:
     or "Копия 2020-08.yaml" is no month's file, whatever it sorts after."""
     months = [path for path in default_files(data_dir) if period_of(path.stem)]
     return months[-1:]
+
+
+def months_in(data_dir: Path) -> list[Period]:
+    """The months the names of data/'s files give, oldest first."""
+    return sorted({period for path in default_files(data_dir) if (period := period_of(path.stem))},
+                  key=lambda period: (period.year, period.month))

@@ -12,12 +12,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..month.context import Context
-from ..month.findings import Finding
-from ..month.load import Document
+from .context import Context
+from .findings import Finding
+from .load import Document
+from .reference import LANGUAGES
 
 KINDS = ("observations", "closing")
-LANGUAGES = ("ru", "kk")
 
 
 def digest(text: str) -> str:
