@@ -15,6 +15,27 @@ AUGUST = ROOT / "data" / "2020-08.yaml"
 
 SIGNED = ROOT / "tests" / "signed" / "2020-08.yaml"
 
+# The modules whose module-wide fixture costs most (a wheel built and installed, months
+# converted to PDF): each runs on one worker, so that its fixture is made once; the wheel is
+# built in the project's build/ folder, which two builds at once would share.
+ONE_WORKER = ("test_installed", "test_layout", "test_corpus", "test_archival")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's "load" distribution, but the tests of each module of ONE_WORKER are sent
+    to a worker together (its "loadgroup" marks no longer group under pytest 9)."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if Path(module).stem in ONE_WORKER else nodeid
+
+    return Scheduling(config, log)
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _cache_of_its_own(tmp_path_factory):

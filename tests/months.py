@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import yaml
@@ -51,8 +52,9 @@ def month_data(period: str, findings: dict[tuple[str, str], int] | None = None, 
             "violations": sum(groups.values()), "violations_by_group": groups},
         "regions": regions,
         "observations": observations or [],
-        "closing": CLOSING,
-        **PEOPLE,
+        # copies: a test that changes its month's signatory changes no other test's
+        "closing": copy.deepcopy(CLOSING),
+        **copy.deepcopy(PEOPLE),
     }
 
 
