@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from hearings.commands.cli import main
-from hearings.month.checks import _well_formed_url
+from hearings.month.evidence import _well_formed_url
 
 from .conftest import ROOT
 

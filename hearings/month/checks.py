@@ -1,43 +1,46 @@
-"""Checks JSON Schema cannot express: arithmetic, the period's regions, and typing slips."""
+"""Checks JSON Schema cannot express: arithmetic, the period's regions, the facts, whether the
+month can be signed; with the texts' (texts.py), the register's (evidence.py) and the
+translations' (translated.py), CHECKS lists them all in the order findings are given."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
-from collections import Counter
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ..i18n import N_, _
-from .context import NOT_ASSESSED, Context, category_name, is_count, nearest, path_names
+from .context import (
+    NOT_ASSESSED,
+    Context,
+    category_name,
+    is_count,
+    nearest,
+    violations_of,
+    well_typed,
+)
+from .evidence import check_evidence_counts, check_evidence_entries
 from .facts import describe_gap, snippet
 from .findings import Finding
 from .reference import DAY_PATTERN, MONTH_PATTERN
+from .texts import (
+    check_invisible,
+    check_numerals,
+    check_printable,
+    check_scripts,
+    check_texts_ended,
+)
 from .translated import check_translations
 
 _MONTH_NAME = re.compile(MONTH_PATTERN)
-_WORD = re.compile(r"[^\W\d_]+")
 _DAY = re.compile(DAY_PATTERN)
-_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}"
-                   r"[a-z0-9])?)*\.?$", re.IGNORECASE)
 
-
-def _well_typed(value: object) -> bool:
-    return is_count(value) or value == NOT_ASSESSED
-
-
-def _violations(row: object) -> dict:
-    violations = row.get("violations") if isinstance(row, dict) else None
-    return violations if isinstance(violations, dict) else {}
 
 
 def _sum(values) -> int | None:
     """The sum of the assessed counts; None when any value is malformed (already reported)."""
     values = list(values)
-    if not all(_well_typed(v) for v in values):
+    if not all(well_typed(v) for v in values):
         return None
     return sum(v for v in values if is_count(v))
 
@@ -61,12 +64,12 @@ def table_figures(context: Context) -> dict[tuple, int | None]:
         for kind in ("announcements", "protocols")
     }
     figures["summary", "violations"] = column(
-        counts_whole, (v for row in rows for v in _violations(row).values()))
+        counts_whole, (v for row in rows for v in violations_of(row).values()))
     for group in context.reference.groups:
         codes = {c.code for c in context.reference.categories if c.group == group.code}
         figures["summary", "violations_by_group", group.code] = column(
             counts_whole,
-            (v for row in rows for code, v in _violations(row).items() if code in codes))
+            (v for row in rows for code, v in violations_of(row).items() if code in codes))
     return figures
 
 
@@ -108,24 +111,6 @@ def check_period_not_future(context: Context) -> Iterator[Finding]:
                               params={"last": period.last_day.isoformat()})
 
 
-_SENTENCE_ENDS = (".", "!", "?", "»", ")", "…", '"')
-_FREE_TEXTS = ("observations", "closing")
-
-
-def check_texts_ended(context: Context) -> Iterator[Finding]:
-    """A free text that does not end as a sentence does was most likely cut short (a file
-    cut at 85 % of its length is still valid YAML, its closing text ending mid-word)."""
-    for key in _FREE_TEXTS:
-        items = context.data.get(key)
-        for index, item in enumerate(items if isinstance(items, list) else []):
-            for lang in ("ru", "kk"):
-                text = item.get(lang) if isinstance(item, dict) else None
-                if isinstance(text, str) and text.strip() and \
-                        not text.rstrip().endswith(_SENTENCE_ENDS):
-                    yield context.finding("text-unfinished", (key, index, lang),
-                                          found=text.rstrip()[-30:])
-
-
 def check_region_set(context: Context) -> Iterator[Finding]:
     """The rows are exactly the regions in force in the period (the keys make each unique)."""
     period = context.period
@@ -155,7 +140,7 @@ def check_row_totals(context: Context) -> Iterator[Finding]:
         if (not isinstance(row, dict) or not isinstance(row.get("violations"), dict)
                 or context.reference.region(code) is None):
             continue
-        counts = _violations(row)
+        counts = violations_of(row)
         expected = _sum(counts.values())
         total = row.get("total")
         if expected is None:
@@ -200,7 +185,7 @@ _BOUNDS = {"announcements": N_("the announcements placed"),
 def check_bounds(context: Context) -> Iterator[Finding]:
     """A count above what was placed, or found where nothing could be assessed, is suspicious."""
     for code, row in context.regions().items():
-        counts = _violations(row)
+        counts = violations_of(row)
         for category in context.reference.categories:
             count = counts.get(category.code)
             if not category.bounded_by or not is_count(count) or count == 0:
@@ -218,38 +203,9 @@ def check_bounds(context: Context) -> Iterator[Finding]:
                                       found=count, params={"bound": phrase})
 
 
-@cache
-def _script(letter: str) -> str:
-    return unicodedata.name(letter, "").split(" ", 1)[0]
-
-
-def _strings(data: object) -> Iterator[tuple[tuple, str]]:
-    """Every text value with its path, depth first, without recursion."""
-    stack = [((), data)]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, str):
-            yield path, value
-        elif isinstance(value, dict):
-            stack.extend(((*path, k), v) for k, v in reversed(value.items()))
-        elif isinstance(value, list):
-            stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
-
-
-def check_scripts(context: Context) -> Iterator[Finding]:
-    """A word that mixes Cyrillic and Latin letters: a Latin C typed inside "Сұлтан"."""
-    for path, text in _strings(context.data):
-        for word in _WORD.findall(text):
-            scripts = {_script(letter) for letter in word}
-            if {"CYRILLIC", "LATIN"} <= scripts:
-                latin = "".join(dict.fromkeys(ch for ch in word if _script(ch) == "LATIN"))
-                yield context.finding("mixed-script", path, mark=context.text_mark(path, word),
-                                      params={"word": word, "latin": latin})
-
-
 def category_totals(context: Context) -> dict[str, int | None]:
     """Each category's findings over all regions; None where a count is malformed."""
-    rows = [_violations(row) for row in context.regions().values()]
+    rows = [violations_of(row) for row in context.regions().values()]
     return {category.code: _sum(row.get(category.code, 0) for row in rows)
             for category in context.reference.categories}
 
@@ -287,92 +243,6 @@ def check_facts(context: Context) -> Iterator[Finding]:
             hint=snippet(gap, month, context.reference))
 
 
-_NUMERAL_FORMS = {
-    "binary": N_("a binary number"), "hexadecimal": N_("a hexadecimal number"),
-    "octal": N_("an octal number (it starts with 0)"),
-    "sexagesimal": N_("a sexagesimal number (minutes:seconds)"),
-    "underscores": N_("a number with underscores"), "plus-sign": N_("a number with a plus sign"),
-}
-
-
-def check_numerals(context: Context) -> Iterator[Finding]:
-    """A number in another base or form than plain decimal digits: YAML would read 015 as 13,
-    so it is reported, never converted."""
-    for path, (form, value) in context.document.numerals.items():
-        found = _text_at(context, path)
-        digits = str(found).lstrip("0")
-        # 014 may be fourteen with a zero before it as well as octal twelve: both are said
-        readings = (_("{value} or {plain}, whichever is meant").format(value=value, plain=digits)
-                    if form == "octal" and digits.isdecimal() and digits != str(value)
-                    else _("{value}, if that is what is meant").format(value=value))
-        yield context.finding("number-not-decimal", path, found=found,
-                              params={"form": _(_NUMERAL_FORMS[form]), "value": value,
-                                      "readings": readings})
-
-
-def _text_at(context: Context, path: tuple) -> object:
-    value = context.data
-    for step in path:
-        value = value[step]
-    return value
-
-
-# Characters that cannot be seen but change a text: format characters (Unicode category Cf:
-# zero-width spaces and joiners, bidirectional overrides and isolates, a stray byte-order
-# mark) and line and paragraph separators. The soft hyphen (Cf) is allowed: Word puts it in
-# as an optional hyphen, and it shows only as a hyphen at a line's end. No-break spaces are
-# ordinary spaces (Zs) and allowed.
-_INVISIBLE = {"Cf", "Zl", "Zp"}
-_ALLOWED = {"\u00ad"}
-
-
-def check_invisible(context: Context) -> Iterator[Finding]:
-    """A text holding a character nobody sees in the signed document."""
-    for path, text in _strings(context.data):
-        for character in dict.fromkeys(text):
-            if unicodedata.category(character) in _INVISIBLE and character not in _ALLOWED:
-                yield context.finding(
-                    "invisible-character", path, mark=context.text_mark(path, character),
-                    params={"character": f"U+{ord(character):04X}",
-                            "name": unicodedata.name(character, "")})
-
-
-_NO_NAME = {"Cc": N_("a control character"), "Co": N_("a private-use character"),
-            "Cs": N_("half of a surrogate pair"), "Cn": N_("an unassigned code point")}
-
-
-@cache
-def _printable() -> tuple[tuple[int, int], ...]:
-    """The code point ranges the reports' font draws (reference/characters.yaml)."""
-    from .reference import read_reference
-
-    return tuple((int(str(start), 0), int(str(end), 0))
-                 for start, end in read_reference("characters.yaml")["ranges"])
-
-
-@cache
-def _can_print(character: str) -> bool:
-    point = ord(character)
-    return character in "\n\t" or any(start <= point <= end for start, end in _printable())
-
-
-def check_printable(context: Context) -> Iterator[Finding]:
-    """A character the reports' font has no glyph for (an emoji, a control character written
-    as an escape, a private-use code point) would stop the PDF without a place, or print as a
-    box: it is named here, where it stands. Invisible ones are check_invisible's."""
-    for path, text in _strings(context.data):
-        for character in dict.fromkeys(text):
-            if _can_print(character) or (unicodedata.category(character) in _INVISIBLE
-                                         and character not in _ALLOWED):
-                continue
-            name = unicodedata.name(character, "") or _(_NO_NAME.get(
-                unicodedata.category(character), _NO_NAME["Cn"]))
-            yield context.finding("character-not-printable", path,
-                                  mark=context.text_mark(path, character),
-                                  params={"character": f"U+{ord(character):04X}",
-                                          "name": name})
-
-
 def check_ready_to_sign(context: Context) -> Iterator[Finding]:
     """A report can be signed when its file names the signatory and the executor, and has
     been filled in: one notion for `validate --strict` and `build --strict` alike."""
@@ -383,7 +253,7 @@ def check_ready_to_sign(context: Context) -> Iterator[Finding]:
                                   params={"key": key, "missing": _(missing), "part": _(part)})
     rows = [row for row in context.regions().values() if isinstance(row, dict)]
     counts = [row.get(kind) for row in rows for kind in ("announcements", "protocols")]
-    counts += [v for row in rows for v in _violations(row).values()]
+    counts += [v for row in rows for v in violations_of(row).values()]
     if rows and all(count == 0 for count in counts) and not context.data.get("closing"):
         yield context.finding("month-untouched", ("regions",), key=True)
 
@@ -437,78 +307,6 @@ def check_document_date(context: Context) -> Iterator[Finding]:
     if day < period.last_day:
         yield context.finding("document-date-too-early", ("date",), found=date,
                               params={"end": str(period.last_day)})
-
-
-def _register(context: Context) -> list[tuple[int, dict]]:
-    evidence = context.data.get("evidence")
-    if not isinstance(evidence, list):
-        return []
-    return [(i, e) for i, e in enumerate(evidence) if isinstance(e, dict)]
-
-
-def _well_formed_url(text: str) -> bool:
-    try:
-        parts = urlsplit(text)
-        port_ok = parts.port is None or 0 < parts.port < 65536
-    except ValueError:
-        return False
-    host = parts.hostname or ""
-    return (parts.scheme in ("http", "https") and port_ok and not any(c.isspace() for c in text)
-            and bool(_HOST.match(host)) and ("." in host or host == "localhost"))
-
-
-def check_evidence_entries(context: Context) -> Iterator[Finding]:
-    """Each entry of the register: a well-formed web address, a day of the report's month."""
-    period = context.period
-    for index, entry in _register(context):
-        url = entry.get("url")
-        if isinstance(url, str) and url.startswith(("http://", "https://")) \
-                and not _well_formed_url(url):
-            yield context.finding("evidence-url-invalid", ("evidence", index, "url"),
-                                  found=url)
-        seen = entry.get("seen")
-        if not (isinstance(seen, str) and _DAY.match(seen)) or period is None:
-            continue
-        try:
-            day = dt.date.fromisoformat(seen)
-        except ValueError:
-            day = None
-        if day is None or not period.first_day <= day <= period.last_day:
-            yield context.finding("evidence-date-outside-month", ("evidence", index, "seen"),
-                                  found=seen, params={"period": str(period)})
-
-
-def check_evidence_counts(context: Context) -> Iterator[Finding]:
-    """With a register, every count of the table equals the number of its entries."""
-    evidence = context.data.get("evidence")
-    if not isinstance(evidence, list):
-        return
-    known = [(e.get("region"), e.get("category")) for e in evidence if isinstance(e, dict)]
-    if len(known) != len(evidence) or not all(
-            isinstance(r, str) and isinstance(c, str) and context.reference.region(r)
-            and context.reference.category(c) for r, c in known):
-        return  # a malformed entry is the schema's to report; counting the rest would mislead
-    listed = Counter(known)
-    first_entry = {}
-    for index, entry in _register(context):
-        first_entry.setdefault((entry.get("region"), entry.get("category")), index)
-    for code, row in context.regions().items():
-        counts = _violations(row)
-        for category in context.reference.categories:
-            stated = counts.get(category.code, 0)
-            entries = listed.pop((code, category.code), 0)
-            if _well_typed(stated) and (0 if stated == NOT_ASSESSED else stated) != entries:
-                # from the register's side: it should list what the table counts
-                yield context.finding("evidence-mismatch",
-                                      ("regions", code, "violations", category.code),
-                                      expected=stated, found=entries)
-    # entries for a region the table has no row for
-    for (code, category), entries in listed.items():
-        path = ("evidence", first_entry[code, category], "region")
-        yield context.finding("evidence-mismatch", path, expected=0, found=entries,
-                              **path_names(context.reference,
-                                           ("regions", code, "violations", category),
-                                           context.period))
 
 
 CHECKS = (check_file_name, check_period_not_future, check_texts_ended, check_region_set,

@@ -141,3 +141,14 @@ class Context:
             if found:
                 return Mark(index + 1, offset + found.start() + 1)
         return start
+
+
+def well_typed(value: object) -> bool:
+    """A count, or n/a."""
+    return is_count(value) or value == NOT_ASSESSED
+
+
+def violations_of(row: object) -> dict:
+    """A region's row's counts by category; {} where the row has none well formed."""
+    violations = row.get("violations") if isinstance(row, dict) else None
+    return violations if isinstance(violations, dict) else {}
