@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import signal
-import threading
 import zipfile
-from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -21,11 +17,9 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SecurityError
-from lxml import etree
 from markupsafe import Markup
 
 from ..exceptions import RenderError
-from ..files.limits import TEMPLATE_LIMIT, UnreadableFile, read_limited
 from ..files.workspace import PACKAGED_TEMPLATES, shown
 from ..files.write import write_entry
 from ..i18n import _
@@ -33,6 +27,14 @@ from . import sandbox
 from .chart import CHART_TYPE, PACKAGE_TYPE, ChartData, as_drawn, chart_xml, workbook
 from .localize import NO_BREAK_HYPHEN, NO_BREAK_SPACE
 from .tables import appendix_table
+from .untrusted import (
+    RENDER_MEMORY,
+    RENDER_SECONDS,
+    TooLong,
+    memory_limit,
+    template_bytes,
+    time_limit,
+)
 
 LANGUAGE_TAGS = {"ru": "ru-RU", "kk": "kk-KZ"}
 # XML 1.0 cannot hold these; validation refuses them, rendering refuses them again.
@@ -233,129 +235,6 @@ def package_bytes(document, day: dt.date) -> bytes:
     return output.getvalue()
 
 
-_READ: dict[tuple, bytes] = {}
-# A report's template is about 150 kB, and unpacks to about 600 kB.
-_MAX_UNPACKED = 256 * 1024 * 1024
-_MAX_ENTRIES = 10_000
-RENDER_SECONDS = 60  # a template renders in 30 ms; one that loops for longer is refused
-# A render takes about 20 MB more than the process holds; one that asks for more than this
-# (a value of gigabytes, made in one allocation where no timer can stop it) is refused
-RENDER_MEMORY = 256 * 1024 * 1024
-
-
-def _template_bytes(path: Path) -> bytes:
-    """The template file, read once per process while it is unchanged on disk: a regular
-    file of at most TEMPLATE_LIMIT bytes, a zip package that unpacks to a sane size."""
-    try:
-        stat = path.stat()
-        key = (str(path), stat.st_mtime_ns, stat.st_size)
-    except OSError:
-        key = None
-    if key in _READ:
-        return _READ[key]
-    try:
-        data = read_limited(path, TEMPLATE_LIMIT)
-    except UnreadableFile as err:
-        raise RenderError(_("{template} cannot be read: {reason}").format(
-            template=shown(path), reason=err)) from err
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            entries = package.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as err:
-        raise RenderError(_("{template} is not a Word document (.docx): {reason}").format(
-            template=shown(path), reason=err)) from err
-    if len(entries) > _MAX_ENTRIES or sum(e.file_size for e in entries) > _MAX_UNPACKED:
-        raise RenderError(_("{template} unpacks to more than {limit} MB: it is not a report's "
-                            "template").format(template=shown(path),
-                                               limit=_MAX_UNPACKED // 1024 // 1024))
-    if linked := _linked_from_outside(data):
-        raise RenderError(_("{template} takes {target} from outside itself ({part}): a "
-                            "template holds what it shows (insert the picture, not a link "
-                            "to it); it was not rendered").format(
-                                template=shown(path), target=linked[1], part=linked[0]))
-    if key is not None:
-        _READ[key] = data
-    return data
-
-
-_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
-_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-
-
-def _linked_from_outside(data: bytes) -> tuple[str, str] | None:
-    """The first part and address of the package that a relationship takes from outside it
-    (TargetMode="External": a picture, a frame, an attached template, an object that Word or
-    LibreOffice would fetch, and the built report would keep); a hyperlink is only followed
-    when a reader clicks it, and may stay. A part that is no XML is left to python-docx."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        for info in package.infolist():
-            if not info.filename.endswith(".rels"):
-                continue
-            try:
-                root = etree.fromstring(package.read(info), parser)
-            except etree.XMLSyntaxError:
-                continue
-            for relationship in root.iter(_RELATIONSHIPS):
-                if (relationship.get("TargetMode") or "").lower() == "external" \
-                        and relationship.get("Type") != _HYPERLINK:
-                    return info.filename, (relationship.get("Target") or "")[:200]
-    return None
-
-
-class _TooLong(Exception):
-    """Raised inside a render that went on for longer than RENDER_SECONDS."""
-
-
-@contextmanager
-def _time_limit(seconds: int):
-    """Stop a render that runs too long (a template can nest loops over the context); only
-    where a timer signal can be had: the main thread of a process on a POSIX system."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
-        yield
-        return
-
-    def stop(signum, frame):
-        raise _TooLong
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-@contextmanager
-def _memory_limit(extra: int):
-    """Let what runs inside take at most `extra` bytes of address space beyond what the
-    process has (RLIMIT_AS, put back after), so that an allocation beyond it fails with
-    MemoryError; only where the process's size can be read (/proc) and no tighter limit
-    is set."""
-    try:
-        import resource
-
-        pages = int(Path("/proc/self/statm").read_text().split()[0])
-        size = pages * os.sysconf("SC_PAGE_SIZE")
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    except (ImportError, OSError, ValueError, IndexError):
-        yield
-        return
-    limit = size + extra
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    if soft != resource.RLIM_INFINITY and soft <= limit:
-        yield
-        return
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-
-
 def _fill_chart(document, chart: ChartData, day: dt.date) -> None:
     """The month's labels and figures into the template's chart and the workbook behind it
     (a template without a chart, which a clerk may keep, gets none)."""
@@ -376,10 +255,10 @@ def render(context: dict, table: Markup, settings: dict, lang: str, day: dt.date
     template is untrusted: it is rendered in the sandbox, in a limited time, and whatever it
     does wrong is a RenderError that names it."""
     path = template_path or PACKAGED_TEMPLATES / lang / "report.docx"
-    data = _template_bytes(path)
+    data = template_bytes(path)
     template = shown(path)
     try:
-        with _time_limit(RENDER_SECONDS), _memory_limit(RENDER_MEMORY):
+        with time_limit(RENDER_SECONDS), memory_limit(RENDER_MEMORY):
             document = _rendered(data, context, table, settings, lang)
     except RenderError:
         raise
@@ -387,7 +266,7 @@ def render(context: dict, table: Markup, settings: dict, lang: str, day: dt.date
         raise RenderError(_("{template}: the template makes values larger than a report "
                             "holds (more than {limit} MB of memory); it was not rendered").format(
                                 template=template, limit=RENDER_MEMORY // 1024 // 1024)) from err
-    except _TooLong as err:
+    except TooLong as err:
         raise RenderError(_("{template}: rendering took longer than {seconds} s and was "
                             "stopped").format(template=template, seconds=RENDER_SECONDS)) from err
     except SecurityError as err:

@@ -7,12 +7,12 @@ from pathlib import Path
 from ..files.limits import TEXT_LIMIT, size_text
 from ..i18n import _
 from .checks import CHECKS, table_figures
+from .conformance import check_schema
 from .context import Context, period_of, unreadable
 from .facts import Facts, facts
 from .findings import FileReport, Finding
 from .load import Document, LoadError, Mark, decode, load, parse
 from .reference import Period, reference
-from .schema import check_schema
 
 
 def _describe(value: object) -> str:

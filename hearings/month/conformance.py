@@ -1,0 +1,150 @@
+"""A monthly file checked against its JSON Schema, every error a finding in plain words at
+its place: what was expected, what was found, the key or region meant."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+
+from jsonschema import Draft202012Validator, validators
+
+from ..i18n import N_, _
+from .context import Context, nearest
+from .findings import Finding
+from .reference import reference
+from .schema import monthly_schema
+
+
+def _is_integer(checker, instance) -> bool:
+    # A count written 15.0 or `true` is a typing slip, not the number 15 or 1.
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+_Validator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    """Validation uses the schema made from the reference data in memory: the file in
+    schema/ is for editors, and no file on disk can disagree with what is checked."""
+    return _Validator(monthly_schema(reference()))
+
+
+def validator_for(schema: dict) -> Draft202012Validator:
+    """A validator of this project's kind (15.0 and true are not integers) for a schema."""
+    return _Validator(schema)
+
+
+_TYPE_WORDS = {"integer": N_("a whole number"), "string": N_("text"),
+               "object": N_("a mapping of keys"), "array": N_("a list"),
+               "number": N_("a number"), "boolean": N_("true or false"), "null": N_("nothing")}
+
+
+def _resolve(schema: dict, root: dict) -> dict:
+    """Follow a local $ref, keeping the referring schema's own keys."""
+    ref = schema.get("$ref")
+    if not ref:
+        return schema
+    target = root
+    for step in ref.removeprefix("#/").split("/"):
+        target = target[step]
+    return {**_resolve(target, root), **{k: v for k, v in schema.items() if k != "$ref"}}
+
+
+def _expected(schema: dict, root: dict) -> str:
+    """A schema described in a few words, as a person would say what belongs there."""
+    schema = _resolve(schema, root)
+    title = schema.get("title")
+    if title:
+        return _(title)
+    if "const" in schema:
+        return repr(schema["const"])
+    if "enum" in schema:
+        return _("one of: {values}").format(values=", ".join(map(str, schema["enum"])))
+    if "anyOf" in schema:
+        separator = " " + _("or") + " "
+        return separator.join(_expected(option, root) for option in schema["anyOf"])
+    words = _TYPE_WORDS.get(schema.get("type"), N_("a different value"))
+    return _(words)
+
+
+def _found(value: object) -> str:
+    """A value as the finding reports it."""
+    if value is None:
+        return _("an empty value")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return _("{value} (a decimal number)").format(value=repr(value))
+    if isinstance(value, dict):
+        return _("a mapping of keys")
+    if isinstance(value, list):
+        return _("a list")
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 60 else repr(value[:60] + "…")
+    if isinstance(value, int) and abs(value) >= 10**20:
+        return _("a number of {digits} digits").format(digits=len(str(abs(value))))
+    return str(value)
+
+
+def _prose(key: str) -> bool:
+    """A key that is words rather than a code: the rest of a text a comma cut off."""
+    return " " in key.strip() or not key.isascii()
+
+
+def _findings(context: Context, error, root: dict) -> Iterator[Finding]:
+    path = tuple(error.absolute_path)
+    keyword = error.validator
+    if keyword == "anyOf":
+        # A count -5 failed the number branch for its value: report that branch's reason.
+        reasons = [e for e in error.context if e.validator not in ("type", "const", "enum")]
+        if reasons:
+            yield from _findings(context, reasons[0], root)
+            return
+        keyword = "type"
+    if keyword == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        for key in error.instance:
+            if key not in allowed and path in context.document.flow and _prose(key):
+                # {ru: Вице-министр экологии, геологии ...}: the comma ended the text
+                yield context.finding("text-cut-at-comma", (*path, key), key=True,
+                                      params={"key": key})
+            elif key not in allowed:
+                # a region is suggested among those in force in the month, not in any month
+                choices = ([r.code for r in context.reference.regions_in_force(context.period)]
+                           if tuple(path) == ("regions",) and context.period else allowed)
+                close = nearest(key, choices)
+                hint = (_("did you mean '{key}'?").format(key=close[0]) if close else
+                        _("expected one of: {keys}").format(keys=", ".join(choices)))
+                yield context.finding("unknown-key", (*path, key), key=True,
+                                      params={"key": key, "hint": hint,
+                                              "suggestion": close[0] if close else None})
+    elif keyword == "required":
+        for key in error.validator_value:
+            if key not in error.instance:
+                yield context.finding("missing-key", (*path, key), mark=context.document.where(
+                    path), params={"key": key})
+    elif keyword == "type":
+        yield context.finding("wrong-type", path, expected=_expected(error.schema, root),
+                              found=_found(error.instance))
+    elif keyword == "pattern" and error.schema.get("title") == N_("a non-empty text"):
+        yield context.finding("empty-text", path, found=_found(error.instance))
+    else:
+        yield context.finding("invalid-value", path, expected=_expected(error.schema, root),
+                              found=_found(error.instance))
+
+
+def check_schema(context: Context, validator: Draft202012Validator | None = None
+                 ) -> Iterator[Finding]:
+    """Every way the file departs from the schema (the monthly file's by default), as
+    findings, each once."""
+    validator = validator or _validator()
+    # a number written in another base is reported as such (number-not-decimal), not twice
+    seen = {("wrong-type", path) for path in context.document.numerals}
+    for error in validator.iter_errors(context.data):
+        for finding in _findings(context, error, validator.schema):
+            if (finding.code, finding.path) not in seen:
+                seen.add((finding.code, finding.path))
+                yield finding
