@@ -29,7 +29,7 @@ from hearings.documents.localize import document_context  # noqa: E402
 from hearings.documents.report import build  # noqa: E402
 from hearings.files.workspace import PACKAGED_TEMPLATES as TEMPLATES  # noqa: E402
 from hearings.files.workspace import Workspace  # noqa: E402
-from hearings.month.facts import facts  # noqa: E402
+from hearings.month.facts.dated import facts  # noqa: E402
 from hearings.month.load import load  # noqa: E402
 from hearings.month.model import month_from  # noqa: E402
 from hearings.month.reference import LANGUAGES, document_settings, reference  # noqa: E402

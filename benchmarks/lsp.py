@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from lsprotocol import types as lsp  # noqa: E402
 from pygls.lsp.client import LanguageClient  # noqa: E402
 
-from hearings.month.facts import facts  # noqa: E402
+from hearings.month.facts.dated import facts  # noqa: E402
 from hearings.month.validate import check_text  # noqa: E402
 from tests.months import month_data, write_month  # noqa: E402
 

@@ -27,7 +27,7 @@ from hearings.documents.tables import monthly_table
 from hearings.exceptions import ParityError, RenderError, ReportExistsError
 from hearings.files import pdf
 from hearings.files.workspace import PACKAGED_TEMPLATES as TEMPLATES
-from hearings.month.facts import facts
+from hearings.month.facts.dated import facts
 from hearings.month.model import month_from
 from hearings.month.reference import document_settings, reference
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from hearings.month.facts import DEPARTMENTS, MINISTRY, facts, in_force
+from hearings.month.facts.dated import DEPARTMENTS, MINISTRY, facts, in_force
 from hearings.month.reference import LANGUAGES, Period, read_reference, reference
 
 REF = reference()

@@ -276,8 +276,8 @@ def schema(check: bool) -> None:
               default="text", show_default=True, help=N_("How to print the facts."))
 @lang_option
 def facts(periods, data_dir: Path, output_format: str) -> None:
+    from ..month.facts.stated import as_json, missing_text, statement_text
     from ..month.reference import reference
-    from ..month.stated import as_json, missing_text, statement_text
     from ..month.validate import months_in
 
     workspace = find_workspace(data_dir)

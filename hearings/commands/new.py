@@ -13,9 +13,9 @@ from ..files.write import write_new
 from ..i18n import _
 from ..month.checks import ministry_words
 from ..month.context import period_of
+from ..month.facts.stated import unknown_text
 from ..month.load import LoadError, load
 from ..month.reference import Period, reference
-from ..month.stated import unknown_text
 from ..month.validate import check_text
 from .output import SEVERITIES
 

@@ -8,7 +8,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from ..month.facts import MonthFacts
+from ..month.facts.dated import MonthFacts
 from ..month.model import Month, Row
 from ..month.reference import Period, Reference, Region
 

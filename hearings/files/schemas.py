@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..exceptions import WriteError
 from ..i18n import _
-from ..month.facts_file import facts_schema_text
+from ..month.facts.file import facts_schema_text
 from ..month.reference import reference
 from ..month.schema import schema_text
 from .limits import UnreadableFile, read_limited

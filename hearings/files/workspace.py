@@ -72,7 +72,7 @@ class Workspace:
 
     def facts(self):
         """The facts its reports state: the folder's file over the package's (see facts)."""
-        from ..month.facts import facts, folder_facts
+        from ..month.facts.dated import facts, folder_facts
 
         path = self.facts_file
         if os.path.lexists(path):

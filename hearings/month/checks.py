@@ -20,7 +20,7 @@ from .context import (
     well_typed,
 )
 from .evidence import check_evidence_counts, check_evidence_entries
-from .facts import describe_gap, snippet
+from .facts.dated import describe_gap, snippet
 from .findings import Finding
 from .reference import DAY_PATTERN, MONTH_PATTERN
 from .texts import (

@@ -9,7 +9,7 @@ from ..i18n import _
 from .checks import CHECKS, table_figures
 from .conformance import check_schema
 from .context import Context, period_of, unreadable
-from .facts import Facts, facts
+from .facts.dated import Facts, facts
 from .findings import FileReport, Finding
 from .load import Document, LoadError, Mark, decode, load, parse
 from .reference import Period, reference

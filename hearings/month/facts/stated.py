@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 
-from ..i18n import _, ngettext
-from .context import category_name
-from .facts import PACKAGE, Facts, Gap, MonthFacts, Row, describe_gap, snippet
-from .reference import LANGUAGES, Period, Reference, Validity
+from ...i18n import _, ngettext
+from ..context import category_name
+from ..reference import LANGUAGES, Period, Reference, Validity
+from .dated import PACKAGE, Facts, Gap, MonthFacts, Row, describe_gap, snippet
 
 
 def _origin(row: Row) -> str:

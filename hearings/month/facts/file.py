@@ -8,13 +8,13 @@ import json
 from collections.abc import Iterator
 from functools import cache
 
-from ..i18n import N_, _, translations
-from .conformance import check_schema, validator_for
-from .context import Context, unreadable
-from .findings import FileReport, Finding
-from .load import Document, LoadError, load
-from .reference import DAY_PATTERN, LANGUAGES, Reference, reference
-from .schema import annotate
+from ...i18n import N_, _, translations
+from ..conformance import check_schema, validator_for
+from ..context import Context, unreadable
+from ..findings import FileReport, Finding
+from ..load import Document, LoadError, load
+from ..reference import DAY_PATTERN, LANGUAGES, Reference, reference
+from ..schema import annotate
 
 NONE = "none"  # a category for which the report cites no clause of the Rules
 DATED = ("ministry", "rules")  # facts that are one list of dated rows

@@ -9,12 +9,11 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from ..commands.output import as_text
-from ..exceptions import ReferenceDataError
-from ..i18n import N_
-from .facts_file import NONE, read_facts_file
-from .findings import FileReport
-from .reference import LANGUAGES, REFERENCE_DIR, Period, Validity, validity
+from ...exceptions import ReferenceDataError
+from ...i18n import N_
+from ..findings import FileReport
+from ..reference import LANGUAGES, REFERENCE_DIR, Period, Validity, validity
+from .file import NONE, read_facts_file
 
 PACKAGED_FACTS = REFERENCE_DIR / "facts.yaml"
 PACKAGE = "package"  # where a row comes from, when not from the folder's own file
@@ -200,8 +199,8 @@ def packaged_facts() -> Facts:
     package's (ReferenceDataError), never the user's."""
     report, document = read_facts_file(PACKAGED_FACTS, "facts.yaml")
     if document is None:
-        raise ReferenceDataError("the packaged facts.yaml is malformed:\n"
-                                 + as_text([report], strict=False))
+        raise ReferenceDataError("the packaged facts.yaml is malformed:\n" + "\n".join(
+            f"{f.file}:{f.line}:{f.column}: [{f.code}] {f.message}" for f in report.findings))
     return Facts.of(document.data, PACKAGE, _lines(document))
 
 
@@ -242,8 +241,8 @@ def folder_facts(path: Path, shown: str) -> Facts:
 def describe_gap(gap: Gap, ref) -> str:
     """The missing fact in the messages' language: "the departments whose ...", "the clauses
     of the Rules (№ 286) that these categories break: ..."."""
-    from ..i18n import _
-    from .context import category_name
+    from ...i18n import _
+    from ..context import category_name
 
     names = "; ".join(category_name(ref, category.code) for category in gap.categories)
     return _(gap.fact).format(edition=gap.edition.title if gap.edition else "",
@@ -253,7 +252,7 @@ def describe_gap(gap: Gap, ref) -> str:
 def snippet(gap: Gap, month: MonthFacts, ref) -> str:
     """What to paste into the folder's facts file for the gap, the days of the month filled
     in and every text left as "..." (validation refuses a "..." left in place)."""
-    from ..i18n import _
+    from ...i18n import _
 
     first = month.day.replace(day=1)
     days = [f"valid_from: {first}", f"valid_until: {month.day}"]
