@@ -11,6 +11,7 @@ from pathlib import Path
 from babel.dates import get_month_names
 
 from ..exceptions import HearingsError, ParityError
+from ..files.reports import write_reports
 from ..files.workspace import Workspace
 from ..i18n import _
 from ..month.model import Month, month_from
@@ -20,7 +21,6 @@ from .chart import ChartData
 from .localize import counted, number, region_name, unbroken
 from .parity import figure, read_grid
 from .render import render
-from .report import write_reports
 from .tables import categories_table, year_table
 
 NOT_APPLICABLE = object()  # a region that did not exist in the month
