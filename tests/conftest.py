@@ -44,6 +44,21 @@ def _cache_of_its_own(tmp_path_factory):
     os.environ["HEARINGS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
+def writing_expected() -> bool:
+    """HEARINGS_WRITE_EXPECTED=1 (or HEARINGS_WRITE_GOLDEN=1, its older name): the tests that
+    compare an output with a file kept beside them (a fixture's expected.txt, a golden text)
+    write the file from the current output instead; then read the diff before committing."""
+    return any(os.environ.get(name) for name in ("HEARINGS_WRITE_EXPECTED",
+                                                 "HEARINGS_WRITE_GOLDEN"))
+
+
+def assert_as_kept(actual: str, path: Path) -> None:
+    """The output is the file's text (written from it under HEARINGS_WRITE_EXPECTED=1)."""
+    if writing_expected():
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8")
+
+
 def with_people(text: str) -> str:
     """A monthly file's text with the test signatory and executor added at its end (so no
     line moves): a file that validate --strict passes when nothing else is wrong."""

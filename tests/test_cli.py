@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -12,6 +13,13 @@ from hearings.commands.cli import main
 from .conftest import ROOT, SIGNED
 
 FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def _line_of(path: Path, block: str, key: str) -> int:
+    """The line of the first `key` after the line that starts `block` (a region's row, say)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(block))
+    return next(i for i in range(start, len(lines)) if lines[i].startswith(key)) + 1
 
 
 def _invoke(*args: str):
@@ -105,7 +113,9 @@ def test_github_output_is_workflow_annotations(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(FIXTURES / "count-exceeds-placed")
     result = _invoke("validate", "--format", "github", "2020-08.yaml")
     first = result.output.splitlines()[0]
-    assert first.startswith("::warning file=2020-08.yaml,line=144,col=31,"
+    line = _line_of(FIXTURES / "count-exceeds-placed" / "2020-08.yaml", "  zhambyl:",
+                    "      placement-date-missing:")
+    assert first.startswith(f"::warning file=2020-08.yaml,line={line},col=31,"
                             "title=count-exceeds-placed::Zhambyl Region › ")
     strict = _invoke("validate", "--format", "github", "--strict", "2020-08.yaml")
     assert strict.output.startswith("::error ")

@@ -1,5 +1,6 @@
 """Each bad-input fixture, named after the finding it must produce (`<code>` or
-`<code>.<case>`), gives its exact output."""
+`<code>.<case>`), gives its exact output, its expected.txt (HEARINGS_WRITE_EXPECTED=1 writes
+them again from the current output: after a change that moves lines, then read the diff)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from click.testing import CliRunner
 
 from hearings.commands.cli import main
 from hearings.month.findings import KINDS
+
+from .conftest import assert_as_kept
 
 HERE = Path(__file__).parent
 CASES = sorted(p for p in (HERE / "fixtures").iterdir() if p.is_dir())
@@ -32,7 +35,7 @@ def _run(folder: Path, monkeypatch) -> tuple[int, str]:
 @pytest.mark.parametrize("folder", CASES, ids=[p.name for p in CASES])
 def test_fixture_output_is_exact(folder: Path, monkeypatch) -> None:
     code, output = _run(folder, monkeypatch)
-    assert output == (folder / "expected.txt").read_text(encoding="utf-8")
+    assert_as_kept(output, folder / "expected.txt")
     assert f"[{folder.name.split('.')[0]}]" in output
     assert code == 1
 
@@ -48,7 +51,7 @@ def test_kazakh_table_as_printed_fails_naming_every_bad_row(monkeypatch) -> None
     folder = HERE / "kazakh-table-as-printed"
     code, output = _run(folder, monkeypatch)
     assert code == 1
-    assert output == (folder / "expected.txt").read_text(encoding="utf-8")
+    assert_as_kept(output, folder / "expected.txt")
     bad_rows = {line.split("] ")[1].split(":")[0] for line in output.splitlines()
                 if "[row-total-mismatch]" in line or "[total-not-assessed]" in line}
     assert bad_rows == {"Almaty city", "Akmola Region", "Aktobe Region",
@@ -81,3 +84,16 @@ def test_a_fresh_month_is_refused_by_both_strict_commands(tmp_path, monkeypatch)
     for output in (validated.output, built.output):
         assert "[month-untouched]" in output and "[not-ready-to-sign]" in output
     assert not (tmp_path / "reports").exists()
+
+
+def test_one_switch_writes_the_kept_outputs_again(tmp_path, monkeypatch) -> None:
+    """Without the switch a kept output that differs fails; with it, it is written anew."""
+    kept = tmp_path / "expected.txt"
+    kept.write_text("2020-08.yaml:57:7: error [duplicate-key] …\n", encoding="utf-8")
+    monkeypatch.delenv("HEARINGS_WRITE_GOLDEN", raising=False)
+    monkeypatch.delenv("HEARINGS_WRITE_EXPECTED", raising=False)
+    with pytest.raises(AssertionError):
+        assert_as_kept("2020-08.yaml:58:7: error [duplicate-key] …\n", kept)
+    monkeypatch.setenv("HEARINGS_WRITE_EXPECTED", "1")
+    assert_as_kept("2020-08.yaml:58:7: error [duplicate-key] …\n", kept)
+    assert kept.read_text(encoding="utf-8") == "2020-08.yaml:58:7: error [duplicate-key] …\n"
