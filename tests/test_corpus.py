@@ -51,7 +51,8 @@ def corpus_month(index: int, period: Period) -> dict:
     picked = [regions[(index * 7 + step * 3) % len(regions)] for step in range(sites)]
     findings: Counter = Counter()
     for n in range(target):
-        findings[picked[n % sites], CATEGORIES[(index + n) % 8] if everything else category] += 1
+        each = CATEGORIES[(index + n) % len(CATEGORIES)]
+        findings[picked[n % sites], each if everything else category] += 1
     first = sorted(findings)[0][1] if findings else None
     observations = [{"ru": "Общее наблюдение месяца.", "kk": "Айдың жалпы байқауы."}]
     if first:
