@@ -4,10 +4,13 @@ text where the template says `{{p table }}`."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from docx.shared import Mm
 from markupsafe import Markup
+
+from .geometry import column_widths
 
 _BORDERS = "".join(f'<w:{edge} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"))
@@ -93,7 +96,9 @@ def table_xml(widths_mm: list[float], rows: list[tuple[list[Cell], dict]]) -> st
     """A fixed-layout table with single borders: rows of cells, each row with its options
     (header: repeated on every page; height_mm: at least this high; may_split: the row may
     break across pages, which no other row does)."""
-    columns = [_twips(width) for width in widths_mm]
+    # each edge rounded from the running sum, so that the rounding never adds up
+    edges = [_twips(sum(widths_mm[:index])) for index in range(len(widths_mm) + 1)]
+    columns = [right - left for left, right in itertools.pairwise(edges)]
     grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in columns)
     written = []
     for cells, options in rows:
@@ -116,11 +121,11 @@ def table_xml(widths_mm: list[float], rows: list[tuple[list[Cell], dict]]) -> st
 def monthly_table(spec: dict, settings: dict) -> Markup:
     """The month's table between two thin spacers: three merged header rows (repeated on
     every page), a row per region, the totals; the last region keeps with the totals row."""
-    widths = settings["table"]["width_mm"]
-    size, header_size = settings["font"]["table_pt"], settings["font"]["table_header_pt"]
+    layout = settings["tables"]["monthly"]
+    size, header_size = layout["font_pt"], layout["header_pt"]
     labels, categories = spec["labels"], spec["categories"]
-    columns = [widths["number"], widths["region"], widths["placed"], widths["placed"],
-               *[widths["category"]] * len(categories), widths["total"]]
+    columns = column_widths(settings, "monthly", {"placed": len(spec["placed"]),
+                                                  "category": len(categories)})
 
     def head(text, **looks) -> Cell:
         return Cell(text, size, bold=True, **looks)
@@ -135,7 +140,7 @@ def monthly_table(spec: dict, settings: dict) -> Markup:
     third = [below, below, below, below,
              *[Cell(title, header_size, upward=True) for title in categories], below]
     rows = [(first, {"header": True}), (second, {"header": True}),
-            (third, {"header": True, "height_mm": settings["table"]["header_height_mm"]}),
+            (third, {"header": True, "height_mm": layout["header_height_mm"]}),
             *_regions_and_totals(spec, size)]
     return Markup(SPACER + table_xml(columns, rows) + SPACER)
 
@@ -156,25 +161,21 @@ def _regions_and_totals(spec: dict, size: float) -> list[tuple[list[Cell], dict]
 def appendix_table(spec: dict, settings: dict) -> Markup:
     """The evidence register: a header row (repeated on every page), then an entry per row,
     its remark in italics under the project's name."""
-    size = settings["font"]["table_pt"]
+    size = settings["tables"]["appendix"]["font_pt"]
     rows = [([Cell(title, size, bold=True) for title in spec["columns"]],
              {"header": True, "may_split": True})]
     for *texts, remark in spec["rows"]:
         rows.append(([Cell(text, size, align=CENTER if index in (0, 5) else LEFT,
                            remark=remark if index == 3 else None)
                       for index, text in enumerate(texts)], {}))
-    return Markup(table_xml(settings["appendix"]["width_mm"], rows))
+    return Markup(table_xml(column_widths(settings, "appendix"), rows))
 
 
 def year_table(spec: dict, settings: dict) -> Markup:
     """Regions by month: a header row (repeated on every page), a row per region, the
     totals; the month columns share what the number, region and total columns leave."""
-    widths = settings["table"]["width_mm"]
-    size = settings["font"]["table_pt"]
-    months = len(spec["months"])
-    own = settings["year"]["width_mm"]
-    columns = [widths["number"], widths["region"], *[own["months"] / months] * months,
-               own["total"]]
+    size = settings["tables"]["year"]["font_pt"]
+    columns = column_widths(settings, "year", {"month": len(spec["months"])})
     labels = spec["labels"]
     rows = [([Cell(labels["number"], size, bold=True), Cell(labels["region"], size, bold=True),
               *[Cell(month, size, bold=True) for month in spec["months"]],
@@ -186,7 +187,7 @@ def year_table(spec: dict, settings: dict) -> Markup:
 def categories_table(spec: dict, settings: dict) -> Markup:
     """The period's violations by category: each group's line with its total, its
     categories under it, the total of all."""
-    size = settings["font"]["table_pt"]
+    size = settings["tables"]["categories"]["font_pt"]
     rows = []
     for title, count, categories in spec["groups"]:
         rows.append(([Cell(title, size, bold=True, align=LEFT), Cell(count, size, bold=True)],
@@ -195,4 +196,4 @@ def categories_table(spec: dict, settings: dict) -> Markup:
                     for name, figure in categories)
     label, total = spec["total"]
     rows.append(([Cell(label, size, bold=True, align=LEFT), Cell(total, size, bold=True)], {}))
-    return Markup(SPACER + table_xml(settings["year"]["categories_mm"], rows) + SPACER)
+    return Markup(SPACER + table_xml(column_widths(settings, "categories"), rows) + SPACER)
