@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from hearings.commands.cli import main
 from hearings.documents import report
+from hearings.files import reports
 
 from .months import month_data, write_month
 
@@ -45,7 +46,7 @@ def fake_pdf(monkeypatch):
     def convert(documents, families):
         return {name.replace(".docx", ".pdf"): b"%PDF " + hashlib.sha256(data).hexdigest().encode()
                 for name, data in documents.items()}
-    monkeypatch.setattr(report, "to_pdf", convert)
+    monkeypatch.setattr(reports, "to_pdf", convert)
     monkeypatch.setattr(report, "libreoffice", lambda: "soffice")
 
 
