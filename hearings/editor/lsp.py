@@ -35,7 +35,7 @@ from ..month.validate import check_text
 from .assist import completions, finding_range, fixes, hover_text
 from .transport import DROPPED, FRAME_LIMIT, Input, Log, Protocol
 
-# What yaml-language-server reports from the same schema (decided in the README): this
+# What yaml-language-server reports from the same schema (decided in docs/editor.md): this
 # server leaves these to it, so that no problem is underlined twice.
 SCHEMA_CODES = frozenset({"unknown-key", "missing-key", "wrong-type", "invalid-value",
                           "yaml-syntax"})
