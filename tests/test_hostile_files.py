@@ -24,6 +24,7 @@ from hearings.archive.importing import import_reports
 from hearings.archive.notes import KINDS
 from hearings.exceptions import ConversionError
 from hearings.files import pdf
+from hearings.files.limits import TEXT_LIMIT
 from hearings.files.workspace import PACKAGED_TEMPLATES, Workspace
 
 from .conftest import SIGNED
@@ -131,7 +132,8 @@ def test_a_control_character_in_a_paragraph_is_written_escaped(tmp_path) -> None
 
 def test_a_paragraph_too_large_for_a_monthly_file_writes_nothing(tmp_path) -> None:
     ru, kk = source_pair(tmp_path / "archive")
-    paragraph = "Слово " * (5 * 1024 * 1024 // 12)
+    # one paragraph in each language is more than a monthly file may be, barely
+    paragraph = "Слово " * (TEXT_LIMIT // len("Слово ".encode()) + 1)
     for path in (ru, kk):
         _rewrite(path, lambda xml: re.sub(
             "(<w:body>)", rf"\1<w:p><w:r><w:t>{paragraph}</w:t></w:r></w:p>", xml, count=1))
