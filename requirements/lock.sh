@@ -5,7 +5,8 @@
 #   bash requirements/lock.sh --upgrade-package X    the newest X, the other pins kept
 # main.txt: what the tool needs; test.txt: and what the tests need; oldest.txt: each direct
 # dependency at its lower bound, so that CI proves the ranges true. All with hashes, for every
-# Python from 3.11 and every platform, installable by plain pip.
+# Python from 3.11 and every platform, installable by plain pip. docs.txt: what builds the
+# manual (requirements/docs.in), in an environment of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,3 +27,5 @@ lock() {
 lock "$@" -o requirements/main.txt
 lock "$@" --extra test -o requirements/test.txt
 lock "$@" --extra test --resolution lowest-direct -o requirements/oldest.txt
+"$uv" pip compile requirements/docs.in --universal --python-version 3.11 --generate-hashes \
+    --custom-compile-command "bash requirements/lock.sh" --quiet "$@" -o requirements/docs.txt

@@ -4,10 +4,19 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from hearings.month.validate import validate_file
 
 pytest_plugins = ["tests.no_skips"]
+
+# The property tests draw the same examples on every run (hypothesis's derandomize), so that
+# a run's result and its time depend on nothing but the code; a deep run, with any of these
+# variables set (docs/maintaining.md), draws new ones each time and explores.
+DEEP_RUNS = ("HEARINGS_FUZZ", "HEARINGS_EXAMPLES", "HEARINGS_BUILDS", "HEARINGS_KILLS",
+             "HEARINGS_CONCURRENT_ROUNDS", "HEARINGS_CACHE_TRIALS", "HEARINGS_IMPORT_EVERY")
+settings.register_profile("suite", derandomize=not any(os.environ.get(v) for v in DEEP_RUNS))
+settings.load_profile("suite")
 
 ROOT = Path(__file__).resolve().parent.parent
 AUGUST = ROOT / "data" / "2020-08.yaml"

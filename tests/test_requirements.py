@@ -94,3 +94,15 @@ def test_under_ci_a_skipped_test_fails_the_run(tmp_path) -> None:
     ci = subprocess.run(command, cwd=ROOT, env={**environment, "CI": "true"},
                         capture_output=True, text=True, check=False)
     assert ci.returncode == 1 and "under CI every test must run" in ci.stdout
+
+
+def test_the_manual_s_tools_are_locked_within_their_range() -> None:
+    """requirements/docs.txt pins what requirements/docs.in asks for, with hashes."""
+    pins = _pins("docs.txt")
+    listed = [line for line in (LOCKS / "docs.in").read_text(encoding="utf-8").splitlines()
+              if line and not line.startswith("#")]
+    assert listed
+    for line in listed:
+        requirement = Requirement(line)
+        [(version, _marker)] = pins[canonicalize_name(requirement.name)]
+        assert requirement.specifier.contains(version), f"docs.txt pins {line} at {version}"
