@@ -19,23 +19,23 @@ def _flat(report) -> list[list]:
 
 CASES = {
     "a count written 1.0": (
-        r"^(  karaganda:.*\n(?:    .*\n){9}      placement-date-missing:) 1$", r"\1 1.0",
+        r"^(  karaganda:.*\n(?:    .*\n)*?      placement-date-missing:) 1$", r"\1 1.0",
         [["wrong-type", "$.regions.karaganda.violations['placement-date-missing']"]]),
     "a count written true": (
-        r"^(  karaganda:.*\n(?:    .*\n){9}      placement-date-missing:) 1$", r"\1 true",
+        r"^(  karaganda:.*\n(?:    .*\n)*?      placement-date-missing:) 1$", r"\1 true",
         [["wrong-type", "$.regions.karaganda.violations['placement-date-missing']"]]),
     "a count left empty": (
-        r"^(  karaganda:.*\n(?:    .*\n){9}      placement-date-missing:) 1$", r"\1",
+        r"^(  karaganda:.*\n(?:    .*\n)*?      placement-date-missing:) 1$", r"\1",
         [["wrong-type", "$.regions.karaganda.violations['placement-date-missing']"]]),
     "a dash typed for n/a": (
         r"^(  shymkent:.*\n    announcements:) n/a$", r'\1 "-"',
         [["wrong-type", "$.regions.shymkent.announcements"]]),
     "violations given as n/a": (
-        r"^(  pavlodar:.*\n(?:    .*\n){2})    violations:\n(?:      .*\n){8}",
+        r"^(  pavlodar:.*\n(?:    .*\n){2})    violations:\n(?:      .*\n)+",
         r"\1    violations: n/a\n",
         [["wrong-type", "$.regions.pavlodar.violations"]]),
     "a row that is a number": (
-        r"^  pavlodar:.*\n(?:    .*\n){12}", "  pavlodar: 0\n",
+        r"^  pavlodar:.*\n(?:    .*\n)+", "  pavlodar: 0\n",
         [["wrong-type", "$.regions.pavlodar"]]),
     "the summary as n/a": (
         r"^  violations: 43 .*$", "  violations: n/a",
@@ -68,7 +68,7 @@ def test_malformed_part_is_reported_once(case, august_text, validate_text) -> No
 def test_period_falls_back_to_the_file_name_for_region_names(august_text,
                                                              validate_text) -> None:
     text = _edit(august_text, r"^period: 2020-08$", "period: August")
-    text = _edit(text, r"^(  astana:.*\n(?:    .*\n){11})    total: 0$", r"\1    total: 1")
+    text = _edit(text, r"^(  astana:.*\n(?:    .*\n)*?)    total: 0$", r"\1    total: 1")
     findings = validate_text(text).findings
     assert [(f.code, f.region) for f in findings] == [
         ("invalid-value", None), ("row-total-mismatch", "Nur-Sultan city")]
@@ -76,7 +76,7 @@ def test_period_falls_back_to_the_file_name_for_region_names(august_text,
 
 def test_the_same_file_named_for_2022_10_names_astana(august_text, validate_text) -> None:
     text = _edit(august_text, r"^period: 2020-08$", "period: 2022-10")
-    text = _edit(text, r"^(  astana:.*\n(?:    .*\n){11})    total: 0$", r"\1    total: 1")
+    text = _edit(text, r"^(  astana:.*\n(?:    .*\n)*?)    total: 0$", r"\1    total: 1")
     report = validate_text(text, "2022-10.yaml")
     rows = [f for f in report.findings if f.code == "row-total-mismatch"]
     assert rows[0].region == "Astana city"

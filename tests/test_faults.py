@@ -234,8 +234,11 @@ def test_the_severity_is_said_in_the_messages_language(folder) -> None:
     fixture = ROOT / "tests" / "fixtures" / "row-total-mismatch" / "2020-08.yaml"
     russian = _in(folder, "--lang", "ru", "validate", str(fixture)).output
     kazakh = _in(folder, "--lang", "kk", "validate", str(fixture)).output
-    assert ":62:12: ошибка [row-total-mismatch] " in russian
-    assert ":62:12: қате [row-total-mismatch] " in kazakh
+    lines = fixture.read_text(encoding="utf-8").split("\n")
+    akmola = lines.index(next(line for line in lines if line.startswith("  akmola:")))
+    line = next(i for i in range(akmola, len(lines)) if lines[i].startswith("    total:")) + 1
+    assert f":{line}:12: ошибка [row-total-mismatch] " in russian
+    assert f":{line}:12: қате [row-total-mismatch] " in kazakh
     github = _in(folder, "--lang", "ru", "validate", "--format", "github", str(fixture)).output
     assert github.startswith("::error file=")  # the workflow's own words stay
 
