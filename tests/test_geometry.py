@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from hearings.documents.geometry import column_widths, table_width, text_width
+from hearings.documents.geometry import TABLES, column_widths, table_width, text_width
 from hearings.documents.tables import appendix_table, categories_table, monthly_table, year_table
 from hearings.exceptions import RenderError
 from hearings.month.reference import document_settings, reference
@@ -26,7 +26,7 @@ MONTHS = (1, 3, 12)
 def _settings(left: float, right: float, font: float = 9) -> dict:
     settings = copy.deepcopy(document_settings())
     settings["page"]["margin_mm"].update(left=left, right=right)
-    for table in ("monthly", "year", "categories", "appendix"):
+    for table in TABLES:
         settings["tables"][table]["font_pt"] = font
     return settings
 
