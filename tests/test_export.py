@@ -56,10 +56,15 @@ def test_the_package_is_valid_for_frictionless(folder) -> None:
     result = _export()
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in OUT.iterdir()) == [
-        "datapackage.json", "hearings.xlsx", "placed.csv", "violations.csv"]
+        "categories.csv", "datapackage.json", "hearings.xlsx", "placed.csv", "violations.csv"]
     done = _frictionless(OUT / "datapackage.json")
     assert done.returncode == 0, done.stdout
-    assert done.stdout.count("VALID") == 2
+    assert done.stdout.count("VALID") == 3
+    # each category with its days in force, and the violations' foreign key to it
+    assert [row["category"] for row in _table("categories")] == [
+        c.code for c in reference().categories]
+    assert {(row["valid_from"], row["valid_until"]) for row in _table("categories")} == {
+        ("", "")}
 
 
 def test_august_2020_reads_back_equal_to_its_file(folder) -> None:
@@ -102,7 +107,7 @@ def test_each_month_has_its_own_regions_and_names(folder) -> None:
 def test_the_workbook_holds_the_same_tables(folder) -> None:
     assert _export().exit_code == 0
     workbook = load_workbook(OUT / "hearings.xlsx")
-    assert workbook.sheetnames == ["violations", "placed"]
+    assert workbook.sheetnames == ["violations", "categories", "placed"]
     for name in workbook.sheetnames:
         sheet = [["" if v is None else str(v).lower() if isinstance(v, bool) else str(v)
                   for v in row] for row in workbook[name].iter_rows(values_only=True)]
@@ -117,7 +122,7 @@ def test_the_same_months_give_the_same_bytes(folder) -> None:
     assert _export().exit_code == 0
     assert {p.name: p.read_bytes() for p in OUT.iterdir()} == first
     again = _export()
-    assert again.output.count(": unchanged") == 4
+    assert again.output.count(": unchanged") == 5
 
 
 def test_an_invalid_month_is_named_and_left_out(folder) -> None:

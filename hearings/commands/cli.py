@@ -84,8 +84,8 @@ def validate(files: tuple[str, ...], data_dir: Path, output_format: str, strict:
             folder=data_dir))
     month_facts = workspace.facts()
     reports = [validate_file(path, month_facts=month_facts) for path in paths]
-    if month_facts.report is not None:  # the folder's own facts file, checked like a month
-        reports.insert(0, month_facts.report)
+    # the folder's own facts and categories files, checked like a month
+    reports[:0] = month_facts.reports
     for report in reports:
         report.allowed = frozenset(allowed)
     click.echo(FORMATS[output_format](reports, strict))
@@ -211,7 +211,6 @@ def year(span, data_dir: Path, reports_dir: Path, partial: bool, pdf: bool, forc
 @lang_option
 def compare(before: str, after: str, data_dir: Path) -> None:
     from ..month.model import month_from
-    from ..month.reference import reference
     from ..month.validate import check_file
     from .compare import compare_text
     from .output import as_text
@@ -225,7 +224,7 @@ def compare(before: str, after: str, data_dir: Path) -> None:
         if report.errors:
             click.echo(as_text([report], strict=False))
             sys.exit(1)
-        months.append(month_from(context.data, reference()))
+        months.append(month_from(context.data, context.reference))
     click.echo(compare_text(*months))
 
 
@@ -244,8 +243,9 @@ def new(period, data_dir: Path) -> None:
     click.echo(new_as_text(path, source, warnings, unknown, renamed))
 
 
-@main.command(help=N_("Write schema/monthly.schema.json and schema/facts.schema.json from the "
-                      "reference data, for editors."), options_metavar=N_("[OPTIONS]"))
+@main.command(help=N_("Write schema/monthly.schema.json, schema/facts.schema.json and "
+                      "schema/categories.schema.json from the reference data (with the "
+                      "folder's own categories), for editors."), options_metavar=N_("[OPTIONS]"))
 @click.option("--check", is_flag=True,
               help=N_("Only report whether schema/ matches the reference data; exit 1 if not."))
 @lang_option
@@ -277,13 +277,12 @@ def schema(check: bool) -> None:
 @lang_option
 def facts(periods, data_dir: Path, output_format: str) -> None:
     from ..month.facts.stated import as_json, missing_text, statement_text
-    from ..month.reference import reference
     from ..month.validate import months_in
 
     workspace = find_workspace(data_dir)
     data_dir = workspace.data_dir
     month_facts = workspace.checked_facts()
-    ref = reference()
+    ref = month_facts.reference
     every = not periods
     if every:
         periods = months_in(data_dir)

@@ -25,6 +25,8 @@ def compare_text(before: Month, after: Month) -> str:
     rows_after = {row.region.code: row for row in after.rows}
     codes = list(rows_after) + [c for c in rows_before if c not in rows_after]
     headers = (_("announcements"), _("protocols"), _("violations"))
+    # a category in force in one month only is not applicable in the other: a dash, keyed below
+    categories = [*after.categories, *(c for c in before.categories if c not in after.categories)]
     lines = [f"{before.period} → {after.period}",
              "".ljust(32) + "".join(header.rjust(18) for header in headers)]
     for code in codes:
@@ -35,9 +37,9 @@ def compare_text(before: Month, after: Month) -> str:
                      f"{_change(old and old.announcements, new and new.announcements):>18}"
                      f"{_change(old and old.protocols, new and new.protocols):>18}"
                      f"{_change(old and old.total, new and new.total):>18}")
-        for index, category in enumerate(after.categories):
-            a = old.counts[index] if old else None
-            b = new.counts[index] if new else None
+        for category in categories:
+            a = old.counts.get(category.code) if old else None
+            b = new.counts.get(category.code) if new else None
             if a != b:
                 lines.append(f"    {category.label[lang]}: {_change(a, b)}")
     totals_before, totals_after = before.totals, after.totals
@@ -48,7 +50,15 @@ def compare_text(before: Month, after: Month) -> str:
                  f"{_change(totals_before.total, totals_after.total):>18}")
     lines.append("")
     lines.append(_("violations by category"))
-    for index, category in enumerate(after.categories):
-        lines.append(f"    {category.label[lang]:<48}"
-                     f"{_change(totals_before.counts[index], totals_after.counts[index]):>18}")
+    for category in categories:
+        change = _change(totals_before.counts.get(category.code),
+                         totals_after.counts.get(category.code))
+        lines.append(f"    {category.label[lang]:<48}{change:>18}")
+    for month in (before, after):
+        for category in categories:
+            if category not in month.categories:
+                lines.append("– " + _("{category}: not applicable in {period}, the category is "
+                                      "{validity}").format(category=category.label[lang],
+                                                           period=month.period,
+                                                           validity=category.validity))
     return "\n".join(lines)

@@ -15,7 +15,7 @@ from ..month.checks import ministry_words
 from ..month.context import period_of
 from ..month.facts.stated import unknown_text
 from ..month.load import LoadError, load
-from ..month.reference import Period, reference
+from ..month.reference import Period, Reference, reference
 from ..month.validate import check_text
 from .output import SEVERITIES
 
@@ -117,16 +117,19 @@ def _figure(value: object) -> str:
 
 
 def month_text(period: Period, people: dict, schema: str, path: Path,
-               figures: dict | None = None, texts: str | None = None) -> str:
+               figures: dict | None = None, texts: str | None = None,
+               ref: Reference | None = None) -> str:
     """The new file's text: zeros everywhere (or the `figures` given: summary and regions,
     as `hearings import` reads them, with a comment per row where it has one), comments
     where they help; `schema` is what its modeline names for editors, `path` where it is
-    written; `texts` the observations and closing as YAML, else the empty lists."""
-    ref = reference()
+    written; `texts` the observations and closing as YAML, else the empty lists; the
+    categories are those in force in the period (of `ref`: the folder's own, where it has
+    some)."""
+    ref = ref or reference()
     summary = (figures or {}).get("summary", {})
     by_group = summary.get("violations_by_group", {})
     groups = "\n".join(f"    {group.code}: {_figure(by_group.get(group.code, 0))}"
-                       for group in ref.groups)
+                       for group in ref.groups_in_force(period))
     lines = [HEADER.format(period=period, groups=groups, schema=schema, path=path,
                            **{key: _figure(summary.get(key, 0))
                               for key in ("announcements", "protocols", "violations")})]
@@ -141,7 +144,8 @@ def month_text(period: Period, people: dict, schema: str, path: Path,
                      + f"    announcements: {_figure(row.get('announcements', 0))}\n"
                      + f"    protocols: {_figure(row.get('protocols', 0))}\n    violations:\n"
                      + "".join(f"      {c.code}: {_figure(counts.get(c.code, 0))}\n"
-                               for c in ref.categories if c.code in counts or not rows)
+                               for c in ref.categories_in_force(period)
+                               if c.code in counts or not rows)
                      + f"    total: {_figure(row.get('total', 0))}\n\n")
     text = "".join(lines).rstrip("\n") + "\n"
     if texts is None:
@@ -200,7 +204,8 @@ def new_month(period: Period, data_dir: Path, workspace: Workspace | None = None
     people = _people(previous)
     renamed = _position_for(people, Period.parse(previous.stem), period,
                             month_facts) if people else None
-    text = month_text(period, people, workspace.schema_reference(path), path)
+    text = month_text(period, people, workspace.schema_reference(path), path,
+                      ref=month_facts.reference)
     report = check_text(text, str(path), month_facts)
     if report.errors:  # a month after this one, or one the reference data cannot report
         # the errors alone, without the lines of a file that is not written
@@ -219,4 +224,4 @@ def new_month(period: Period, data_dir: Path, workspace: Workspace | None = None
         raise WriteError(_("{path} cannot be written: {reason}").format(
             path=path, reason=err.strerror or err)) from err
     return (path, previous if people else None, report.warnings,
-            unknown_text(period, month_facts, reference()), renamed)
+            unknown_text(period, month_facts, month_facts.reference), renamed)

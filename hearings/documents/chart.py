@@ -39,12 +39,12 @@ class ChartData:
 
 
 def chart_data(month: Month, ref: Reference, lang: str, marker: str) -> ChartData:
-    labels, values, missing = [], {group.code: [] for group in ref.groups}, []
+    labels, values, missing = [], {group.code: [] for group in month.groups}, []
     for row in month.rows:
         label = row.region.name(month.period).forms[lang]["table"]
         gap = False
-        for group in ref.groups:
-            counts = [row.counts[i] for i in month.group_columns(group.code)]
+        for group in month.groups:
+            counts = [row.counts[code] for code in month.group_codes(group.code)]
             assessed = [count for count in counts if count is not None]
             values[group.code].append(sum(assessed) if assessed else None)
             gap = gap or len(assessed) < len(counts)  # no bar, or a bar of some categories
@@ -52,7 +52,7 @@ def chart_data(month: Month, ref: Reference, lang: str, marker: str) -> ChartDat
         if gap:
             missing.append(label)
     return ChartData(tuple(labels), tuple((group.title[lang], tuple(values[group.code]))
-                                          for group in ref.groups), tuple(missing))
+                                          for group in month.groups), tuple(missing))
 
 
 def bottom_up(space) -> bool:

@@ -101,20 +101,19 @@ def narrative(month: Month, facts: MonthFacts, lang: str, words: dict) -> list[s
 
 def _cells(row: Row, words: dict) -> list[str]:
     return [number(row.announcements, words), number(row.protocols, words),
-            *(number(n, words) for n in row.counts), number(row.total, words)]
+            *(number(n, words) for n in row.counts.values()), number(row.total, words)]
 
 
 def table(month: Month, reference: Reference, lang: str, words: dict) -> dict:
     """The table's texts: headers from the reference data, rows in reference order."""
     labels = words["table"]
     phrase = {"month": month_name(month, lang), "year": month.period.year}
-    titles = {group.code: group.title[lang] for group in reference.groups}
+    titles = {group.code: group.title[lang] for group in reference.groups}  # any month's
     return {
         "labels": labels,
         # the placed columns are named like the groups: Объявления, Протоколы
         "placed": [titles["announcements"], titles["protocols"]],
-        "groups": [(g.title[lang], sum(1 for c in month.categories if c.group == g.code))
-                   for g in reference.groups],
+        "groups": [(g.title[lang], len(month.group_codes(g.code))) for g in month.groups],
         "categories": [c.header[lang] for c in month.categories],
         "rows": [[str(i), region_name(row.region, month.period, lang, "table"),
                   *_cells(row, words)] for i, row in enumerate(month.rows, 1)],
@@ -173,7 +172,7 @@ CHART_REGIONS = 2
 
 
 def chart_shown(month: Month) -> bool:
-    return sum(1 for row in month.rows if any(row.counts)) >= CHART_REGIONS
+    return sum(1 for row in month.rows if any(row.counts.values())) >= CHART_REGIONS
 
 
 def chart_words(month: Month, reference: Reference, lang: str, words: dict,
@@ -183,9 +182,9 @@ def chart_words(month: Month, reference: Reference, lang: str, words: dict,
     categories assessed only."""
     chart = words["chart"]
     sentences = []
-    for group in reference.groups:
-        columns = month.group_columns(group.code)
-        missing = [(row, sum(row.counts[i] is None for i in columns)) for row in month.rows]
+    for group in month.groups:
+        columns = month.group_codes(group.code)
+        missing = [(row, sum(row.counts[c] is None for c in columns)) for row in month.rows]
         for key, regions in (
                 ("note", [row for row, n in missing if n == len(columns)]),
                 ("partly", [row for row, n in missing if 0 < n < len(columns)])):
@@ -206,7 +205,7 @@ def document_context(month: Month, reference: Reference, facts: MonthFacts, sett
     phrase = {"month": month_name(month, lang), "year": month.period.year}
     totals = month.totals
     forms = words["words"]
-    groups = [(g, month.group_total(g.code)) for g in reference.groups]
+    groups = [(g, month.group_total(g.code)) for g in month.groups]
     return {
         "title": words["title"].format(**phrase),
         "period": {"month": phrase["month"], "year": phrase["year"]},
@@ -228,7 +227,8 @@ def document_context(month: Month, reference: Reference, facts: MonthFacts, sett
         "comparison": comparison(month, before, lang, words),
         # the key of "–" under the table, where the table shows one
         "table_note": words["dash_note"] if any(
-            None in (row.announcements, row.protocols, *row.counts) for row in month.rows)
+            None in (row.announcements, row.protocols, *row.counts.values())
+            for row in month.rows)
         else "",
         "chart": chart_words(month, reference, lang, words, phrase),
         "appendix": appendix(month, reference, lang, words),

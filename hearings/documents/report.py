@@ -13,7 +13,7 @@ from ..files.workspace import Workspace
 from ..i18n import _
 from ..month.findings import FileReport
 from ..month.model import Month, month_from
-from ..month.reference import LANGUAGES, document_settings, reference
+from ..month.reference import LANGUAGES, document_settings
 from ..month.validate import check_file
 from .chart import chart_data
 from .localize import document_context, table
@@ -47,7 +47,7 @@ def previous_month(month: Month, path: Path, month_facts=None
     if context.period != month.period.previous():
         return None, _("{path} is not the month before {period}: the comparison is left "
                        "out").format(path=path, period=month.period)
-    return month_from(context.data, reference()), None
+    return month_from(context.data, context.reference), None
 
 
 @dataclass
@@ -96,7 +96,7 @@ def prepare(data_file: Path, reports_dir: Path, *, pdf: bool = False, strict: bo
     if pdf:
         libreoffice()  # fail before rendering when it is missing
     # model, words, documents
-    ref, settings = reference(), document_settings()
+    ref, settings = context.reference, document_settings()
     month = month_from(context.data, ref)
     in_force = month_facts.for_month(month.period)
     before, note = previous_month(
@@ -111,7 +111,7 @@ def prepare(data_file: Path, reports_dir: Path, *, pdf: bool = False, strict: bo
                      charts[lang])
         for lang in LANGUAGES}
     # both languages state the same figures, and the summary agrees with the table
-    check_parity(documents, [month.group_columns(group.code) for group in ref.groups])
+    check_parity(documents, [month.group_columns(group.code) for group in month.groups])
     return Prepared(report, reports_dir / str(month.period), str(month.period), documents,
                     settings["font"]["pdf_families"], [note] if note else [])
 

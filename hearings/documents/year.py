@@ -15,7 +15,7 @@ from ..files.reports import write_reports
 from ..files.workspace import Workspace
 from ..i18n import _
 from ..month.model import Month, month_from
-from ..month.reference import LANGUAGES, Period, Reference, document_settings, reference
+from ..month.reference import LANGUAGES, Period, Reference, document_settings
 from ..month.validate import check_file
 from .chart import ChartData
 from .localize import counted, number, region_name, unbroken
@@ -76,7 +76,7 @@ def region_total(month: Month, code: str):
     row = next((row for row in month.rows if row.region.code == code), None)
     if row is None:
         return NOT_APPLICABLE
-    assessed = [count for count in row.counts if count is not None]
+    assessed = [count for count in row.counts.values() if count is not None]
     return sum(assessed) if assessed else None
 
 
@@ -92,6 +92,7 @@ class Aggregate:
     months: tuple[Month, ...]
     regions: tuple  # Region, in reference order
     cells: tuple[tuple, ...]  # per region, per month: int, None or NOT_APPLICABLE
+    reference: Reference
 
     @property
     def end(self) -> Period:
@@ -100,9 +101,22 @@ class Aggregate:
     def month_totals(self) -> list[int]:
         return [month.totals.total for month in self.months]
 
-    def category_totals(self) -> list[int]:
-        return [sum(month.totals.counts[i] for month in self.months)
-                for i in range(len(self.months[0].categories))]
+    @property
+    def categories(self) -> list:
+        """The categories in force in any of the months, group by group (a month without
+        one has no figure of it, never a 0)."""
+        seen = {c.code for month in self.months for c in month.categories}
+        return [c for c in self.reference.categories if c.code in seen]
+
+    @property
+    def groups(self) -> list:
+        seen = {g.code for month in self.months for g in month.groups}
+        return [g for g in self.reference.groups if g.code in seen]
+
+    def category_totals(self) -> dict[str, int]:
+        """Each category's violations over the months it is in force."""
+        return {c.code: sum(month.totals.counts.get(c.code, 0) for month in self.months)
+                for c in self.categories}
 
 
 def aggregate(span: Span, months: list[Month], ref: Reference) -> Aggregate:
@@ -110,7 +124,8 @@ def aggregate(span: Span, months: list[Month], ref: Reference) -> Aggregate:
     present |= {region.code for region in ref.regions_in_force(span.periods[-1])}
     regions = tuple(region for region in ref.regions if region.code in present)
     return Aggregate(span, tuple(months), regions, tuple(
-        tuple(region_total(month, region.code) for month in months) for region in regions))
+        tuple(region_total(month, region.code) for month in months) for region in regions),
+        ref)
 
 
 def _phrases(span: Span, lang: str, words: dict, quarters: list[str]) -> dict:
@@ -166,7 +181,7 @@ def document_words(data: Aggregate, ref: Reference, lang: str, words: dict,
         announcements=_counted(announcements, forms["announcements"], lang, words),
         protocols=_counted(protocols, forms["protocols"], lang, words))]
     if violations:
-        by_group = [(g, _sum(m.group_total(g.code) for m in months)) for g in ref.groups]
+        by_group = [(g, _sum(m.group_total(g.code) for m in months)) for g in data.groups]
         summary.append(year_words["violations"].format(
             violations=_counted(violations, forms["violations"], lang, words),
             groups=year_words["group_separator"].join(
@@ -232,7 +247,7 @@ def document_words(data: Aggregate, ref: Reference, lang: str, words: dict,
 def _last_named(data: Aggregate, index: int) -> Period:
     """The period whose name a region goes by: the span's end, or its last month before."""
     region = data.regions[index]
-    if region.code in {r.code for r in reference().regions_in_force(data.end)}:
+    if region.code in {r.code for r in data.reference.regions_in_force(data.end)}:
         return data.end
     return max((m.period for m, cell in zip(data.months, data.cells[index], strict=True)
                 if cell is not NOT_APPLICABLE), key=lambda p: (p.year, p.month))
@@ -257,14 +272,14 @@ def table_spec(data: Aggregate, lang: str, words: dict, quarters: list[str]) -> 
 
 def categories_spec(data: Aggregate, ref: Reference, lang: str, words: dict) -> dict:
     totals = data.category_totals()
-    categories = data.months[0].categories
+    categories = data.categories
     return {
-        "groups": [(group.title[lang], number(sum(totals[i] for i, c in enumerate(categories)
+        "groups": [(group.title[lang], number(sum(totals[c.code] for c in categories
                                                   if c.group == group.code), words),
-                    [(c.name[lang], number(totals[i], words))
-                     for i, c in enumerate(categories) if c.group == group.code])
-                   for group in ref.groups],
-        "total": (words["year"]["categories_total"], number(sum(totals), words)),
+                    [(c.name[lang], number(totals[c.code], words))
+                     for c in categories if c.group == group.code])
+                   for group in data.groups],
+        "total": (words["year"]["categories_total"], number(sum(totals.values()), words)),
     }
 
 
@@ -272,7 +287,7 @@ def chart_of_months(data: Aggregate, ref: Reference, lang: str) -> ChartData:
     names = _month_names([m.period for m in data.months], lang)
     return ChartData(tuple(names), tuple(
         (group.title[lang], tuple(month.group_total(group.code) for month in data.months))
-        for group in ref.groups), ())
+        for group in data.groups), ())
 
 
 def check_year_parity(documents: dict[str, bytes], data: Aggregate) -> None:
@@ -299,8 +314,9 @@ def build_year(span: Span, data_dir: Path, reports_dir: Path, *, partial: bool =
     """reports/<span>/<span>-<lang>.docx (and .pdf) from the span's valid monthly files; with
     months missing or invalid, IncompleteError unless `partial`."""
     workspace = workspace or Workspace.here()
-    ref, settings = reference(), document_settings()
+    settings = document_settings()
     folder_facts = workspace.checked_facts()
+    ref = folder_facts.reference
     months, left_out = collect(span, data_dir, ref, folder_facts)
     if left_out and not partial:
         raise IncompleteError(_(

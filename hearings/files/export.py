@@ -15,9 +15,10 @@ from pathlib import Path
 
 from ..exceptions import ReportExistsError, WriteError
 from ..i18n import N_, _
+from ..month.facts.dated import facts
 from ..month.findings import FileReport
 from ..month.model import Month, month_from
-from ..month.reference import Reference, reference
+from ..month.reference import Reference
 from ..month.validate import check_file
 from .limits import UnreadableFile, read_limited
 from .lock import folder_lock
@@ -66,6 +67,19 @@ def _fields(ref: Reference) -> dict[str, list[dict]]:
             {"name": "category_kk", "title": "Category, named in Kazakh",
              **_NAMES},
             *measure],
+        # each category with the days it is in force: a month outside them has no row of it
+        "categories": [
+            {"name": "category", "type": "string", "title": "Violation category",
+             "constraints": {"required": True, "unique": True}},
+            {"name": "group", "type": "string", "title": "Violations by announcements or by "
+             "protocols", "constraints": {"required": True, "enum": groups}},
+            {"name": "category_ru", "title": "Category, named in Russian", **_NAMES},
+            {"name": "category_kk", "title": "Category, named in Kazakh", **_NAMES},
+            {"name": "valid_from", "type": "date", "title": "First day in force; empty: "
+             "since the first month"},
+            {"name": "valid_until", "type": "date", "title": "Last day in force; empty: "
+             "still in force"},
+        ],
         "placed": [
             *place,
             {"name": "document", "type": "string", "title": "Announcements or protocols "
@@ -76,7 +90,19 @@ def _fields(ref: Reference) -> dict[str, list[dict]]:
 
 
 KEYS = {"violations": ["period", "region", "category"],
+        "categories": ["category"],
         "placed": ["period", "region", "document"]}
+# a violation's category is one the categories table lists
+FOREIGN = {"violations": [{"fields": ["category"],
+                           "reference": {"resource": "categories", "fields": ["category"]}}]}
+
+
+def _categories(ref: Reference, months: list[Month]) -> list[list]:
+    """The categories of the exported months, each with its days in force."""
+    used = {c.code for month in months for c in month.categories}
+    return [[c.code, c.group, c.label["ru"], c.label["kk"],
+             c.validity.valid_from or "", c.validity.valid_until or ""]
+            for c in ref.categories if c.code in used]
 
 
 def _rows(month: Month, ref: Reference) -> dict[str, list[list]]:
@@ -86,7 +112,8 @@ def _rows(month: Month, ref: Reference) -> dict[str, list[list]]:
         names = row.region.name(month.period).forms
         where = [str(month.period), row.region.code, row.region.kato,
                  names["ru"]["official"], names["kk"]["official"]]
-        for category, count in zip(month.categories, row.counts, strict=True):
+        for category in month.categories:  # those in force: another's is no row, never a 0
+            count = row.counts[category.code]
             violations.append([*where, category.group, category.code, category.label["ru"],
                                category.label["kk"], *_measure(count)])
         for document, count in (("announcements", row.announcements),
@@ -163,8 +190,9 @@ def _descriptor(ref: Reference, months: list[Month]) -> bytes:
             "name": name, "path": f"{name}.csv", "profile": "tabular-data-resource",
             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
             "schema": {"fields": fields[name], "primaryKey": KEYS[name],
+                       **({"foreignKeys": FOREIGN[name]} if name in FOREIGN else {}),
                        "missingValues": [""]},
-        } for name in ("violations", "placed")],
+        } for name in ("violations", "categories", "placed")],
     }
     return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -211,7 +239,8 @@ def export(data_files: list[Path], folder: Path, force: bool = False, month_fact
     """The open-data files of every valid month among `data_files` in `folder`, replaced
     together; the invalid months are left out and named. Nothing is written when no month
     is valid, nor when the folder's export holds months this one would drop, unless force."""
-    ref, outcome, months, seen = reference(), Export(), [], {}
+    month_facts = month_facts or facts()
+    ref, outcome, months, seen = month_facts.reference, Export(), [], {}
     for path in data_files:
         report, context = check_file(path, month_facts=month_facts)
         outcome.reports.append(report)
@@ -231,6 +260,7 @@ def export(data_files: list[Path], folder: Path, force: bool = False, month_fact
     for month in months:
         for name, rows in _rows(month, ref).items():
             tables[name][1].extend(rows)
+    tables["categories"][1].extend(_categories(ref, months))
     files = {f"{name}.csv": _csv(*table) for name, table in tables.items()}
     files[WORKBOOK] = _xlsx(tables, months[-1].period.last_day)
     files[PACKAGE] = _descriptor(ref, months)

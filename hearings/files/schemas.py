@@ -1,5 +1,6 @@
-"""The schema files editors read (schema/monthly.schema.json, schema/facts.schema.json):
-written from the reference data, or checked against it."""
+"""The schema files editors read (schema/monthly.schema.json, schema/facts.schema.json,
+schema/categories.schema.json): written from the reference data (with the folder's own
+categories), or checked against it."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from pathlib import Path
 
 from ..exceptions import WriteError
 from ..i18n import _
+from ..month.categories import categories_schema_text
 from ..month.facts.file import facts_schema_text
-from ..month.reference import reference
 from ..month.schema import schema_text
 from .limits import UnreadableFile, read_limited
 from .workspace import Workspace
@@ -22,8 +23,10 @@ def update_schemas(workspace: Workspace, check: bool) -> list[tuple[Path, str]]:
     written. A folder, a FIFO or a file of another kind where a schema belongs is no schema:
     it differs."""
     states = []
-    for path, text in ((workspace.schema_file, schema_text(reference())),
-                       (workspace.facts_schema_file, facts_schema_text(reference()))):
+    ref = workspace.checked_facts().reference
+    for path, text in ((workspace.schema_file, schema_text(ref)),
+                       (workspace.facts_schema_file, facts_schema_text(ref)),
+                       (workspace.categories_schema_file, categories_schema_text())):
         try:
             current = read_limited(path).decode("utf-8", "replace")
         except UnreadableFile:

@@ -15,6 +15,7 @@ PACKAGED_SCHEMA = PACKAGE / "schema" / "monthly.schema.json"
 SCHEMA_NAME = "monthly.schema.json"
 PARTS = ("data", "reports", "templates", "schema", "reference")  # what a folder worked in holds
 FACTS_SCHEMA_NAME = "facts.schema.json"
+CATEGORIES_SCHEMA_NAME = "categories.schema.json"
 
 
 def shown(path: Path) -> str:
@@ -70,34 +71,57 @@ class Workspace:
         """The folder's own facts, which take precedence over the packaged ones."""
         return self.root / "reference" / "facts.yaml"
 
+    @property
+    def categories_file(self) -> Path:
+        """The folder's own categories, added to, changing or retiring the packaged ones."""
+        return self.root / "reference" / "categories.yaml"
+
     def facts(self):
-        """The facts its reports state: the folder's file over the package's (see facts)."""
+        """The facts its reports state: the folder's file over the package's (see facts),
+        with the regions and categories: the folder's own categories over the package's."""
+        from dataclasses import replace
+
+        from ..month.categories import folder_reference
         from ..month.facts.dated import facts, folder_facts
 
+        ref, categories = None, None
+        if os.path.lexists(self.categories_file):
+            ref, categories = folder_reference(self.categories_file, str(self.categories_file))
         path = self.facts_file
         if os.path.lexists(path):
-            return folder_facts(path, str(path))
-        # the folder's schema, by the path an editor resolves from the file (`hearings
-        # schema` writes it): the package's address would name one machine's install
-        schema = Path(os.path.relpath(self.facts_schema_file, path.parent)).as_posix()
-        return facts(str(path), f"# yaml-language-server: $schema={schema}")
+            found = folder_facts(path, str(path), ref)
+        else:
+            # the folder's schema, by the path an editor resolves from the file (`hearings
+            # schema` writes it): the package's address would name one machine's install
+            schema = Path(os.path.relpath(self.facts_schema_file, path.parent)).as_posix()
+            found = facts(str(path), f"# yaml-language-server: $schema={schema}")
+            if ref is not None:
+                found = replace(found, reference=ref)
+        return replace(found, categories_report=categories) if categories else found
 
     def checked_facts(self):
-        """The facts, or FactsFileError with the findings when the folder's file has errors."""
+        """The facts, or FactsFileError with the findings when one of the folder's reference
+        files (facts, categories) has errors."""
         from ..commands.output import as_text
         from ..exceptions import FactsFileError
 
         facts = self.facts()
-        if facts.report is not None and facts.report.errors:
-            raise FactsFileError(as_text([facts.report], strict=False) + "\n" + _(
-                "{file} has errors: nothing was done until they are fixed").format(
-                    file=facts.file))
+        for report in facts.reports:
+            if report.errors:
+                raise FactsFileError(as_text([report], strict=False) + "\n" + _(
+                    "{file} has errors: nothing was done until they are fixed").format(
+                        file=report.file))
         return facts
 
     @property
     def schema_file(self) -> Path:
         """The folder's own schema, which `hearings schema` writes for editors."""
         return self.root / "schema" / SCHEMA_NAME
+
+    @property
+    def categories_schema_file(self) -> Path:
+        """The schema of the folder's categories file, for editors."""
+        return self.root / "schema" / CATEGORIES_SCHEMA_NAME
 
     @property
     def facts_schema_file(self) -> Path:

@@ -65,7 +65,9 @@ def table_figures(context: Context) -> dict[tuple, int | None]:
     }
     figures["summary", "violations"] = column(
         counts_whole, (v for row in rows for v in violations_of(row).values()))
-    for group in context.reference.groups:
+    period = context.period
+    groups = context.reference.groups_in_force(period) if period else context.reference.groups
+    for group in groups:
         codes = {c.code for c in context.reference.categories if c.group == group.code}
         figures["summary", "violations_by_group", group.code] = column(
             counts_whole,
@@ -132,6 +134,56 @@ def check_region_set(context: Context) -> Iterator[Finding]:
             yield context.finding("region-not-in-period", ("regions", code), key=True,
                                   params={"period": str(period),
                                           "validity": str(region.validity)})
+
+
+def check_category_set(context: Context) -> Iterator[Finding]:
+    """Each row counts exactly the categories in force on the month's last day, and the
+    summary states exactly their groups; an observation or an evidence entry names one of
+    them."""
+    period, ref = context.period, context.reference
+    if period is None:
+        return
+    in_force = {c.code for c in ref.categories_in_force(period)}
+
+    def not_in_force(path: tuple, code: str, *, key: bool) -> Finding:
+        category = ref.category(code)
+        return context.finding("category-not-in-force", path, key=key,
+                               category=category_name(ref, code), params={
+                                   "period": str(period), "validity": str(category.validity)})
+
+    for code, row in context.regions().items():
+        counts = row.get("violations") if isinstance(row, dict) else None
+        if not isinstance(counts, dict) or ref.region(code) is None:
+            continue
+        path = ("regions", code, "violations")
+        for category in ref.categories_in_force(period):
+            if category.code not in counts:
+                yield context.finding("missing-key", (*path, category.code),
+                                      mark=context.document.where(path),
+                                      params={"key": category.code})
+        for key in counts:
+            if ref.category(key) is not None and key not in in_force:
+                yield not_in_force((*path, key), key, key=True)
+    by_group = context.data.get("summary", {})
+    by_group = by_group.get("violations_by_group") if isinstance(by_group, dict) else None
+    if isinstance(by_group, dict):
+        path = ("summary", "violations_by_group")
+        groups = [g.code for g in ref.groups_in_force(period)]
+        for group in groups:
+            if group not in by_group:
+                yield context.finding("missing-key", (*path, group),
+                                      mark=context.document.where(path), params={"key": group})
+        for key in by_group:
+            if key not in groups and any(g.code == key for g in ref.groups):
+                yield context.finding("group-not-in-force", (*path, key), key=True,
+                                      params={"group": key, "period": str(period)})
+    for part, field in (("observations", "category"), ("evidence", "category")):
+        entries = context.data.get(part)
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            code = entry.get(field) if isinstance(entry, dict) else None
+            if isinstance(code, str) and ref.category(code) is not None \
+                    and code not in in_force:
+                yield not_in_force((part, index, field), code, key=False)
 
 
 def check_row_totals(context: Context) -> Iterator[Finding]:
@@ -310,7 +362,7 @@ def check_document_date(context: Context) -> Iterator[Finding]:
 
 
 CHECKS = (check_file_name, check_period_not_future, check_texts_ended, check_region_set,
-          check_row_totals,
+          check_category_set, check_row_totals,
           check_summary, check_bounds, check_scripts, check_evidence_entries,
           check_evidence_counts, check_observations, check_facts, check_numerals,
           check_invisible, check_printable, check_ready_to_sign, check_signatory_ministry,

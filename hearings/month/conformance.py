@@ -4,14 +4,13 @@ its place: what was expected, what was found, the key or region meant."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
 
 from jsonschema import Draft202012Validator, validators
 
 from ..i18n import N_, _
 from .context import Context, nearest
 from .findings import Finding
-from .reference import reference
+from .reference import Reference
 from .schema import monthly_schema
 
 
@@ -25,11 +24,17 @@ _Validator = validators.extend(
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
 
 
-@cache
-def _validator() -> Draft202012Validator:
-    """Validation uses the schema made from the reference data in memory: the file in
-    schema/ is for editors, and no file on disk can disagree with what is checked."""
-    return _Validator(monthly_schema(reference()))
+_VALIDATORS: dict[tuple, Draft202012Validator] = {}
+
+
+def _validator(ref: Reference) -> Draft202012Validator:
+    """Validation uses the schema made from the reference data in memory (the package's, or
+    with a folder's own categories): the file in schema/ is for editors, and no file on disk
+    can disagree with what is checked."""
+    key = (tuple(c.code for c in ref.categories), tuple(g.code for g in ref.groups))
+    if key not in _VALIDATORS:
+        _VALIDATORS[key] = _Validator(monthly_schema(ref))
+    return _VALIDATORS[key]
 
 
 def validator_for(schema: dict) -> Draft202012Validator:
@@ -112,9 +117,14 @@ def _findings(context: Context, error, root: dict) -> Iterator[Finding]:
                 yield context.finding("text-cut-at-comma", (*path, key), key=True,
                                       params={"key": key})
             elif key not in allowed:
-                # a region is suggested among those in force in the month, not in any month
-                choices = ([r.code for r in context.reference.regions_in_force(context.period)]
-                           if tuple(path) == ("regions",) and context.period else allowed)
+                # a region or a category is suggested among those in force in the month
+                choices = allowed
+                if tuple(path) == ("regions",) and context.period:
+                    choices = [r.code for r in context.reference.regions_in_force(
+                        context.period)]
+                elif path[-1:] == ("violations",) and path[0] == "regions" and context.period:
+                    choices = [c.code for c in context.reference.categories_in_force(
+                        context.period)]
                 close = nearest(key, choices)
                 hint = (_("did you mean '{key}'?").format(key=close[0]) if close else
                         _("expected one of: {keys}").format(keys=", ".join(choices)))
@@ -140,7 +150,7 @@ def check_schema(context: Context, validator: Draft202012Validator | None = None
                  ) -> Iterator[Finding]:
     """Every way the file departs from the schema (the monthly file's by default), as
     findings, each once."""
-    validator = validator or _validator()
+    validator = validator or _validator(context.reference)
     # a number written in another base is reported as such (number-not-decimal), not twice
     seen = {("wrong-type", path) for path in context.document.numerals}
     for error in validator.iter_errors(context.data):

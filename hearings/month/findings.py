@@ -72,6 +72,11 @@ KINDS: dict[str, Kind] = {
     "region-missing": Kind(ERROR, N_(
         "{region} has no row; every region in force in {period} needs one")),
     "region-not-in-period": Kind(ERROR, N_("{region} is not in force in {period} ({validity})")),
+    "category-not-in-force": Kind(ERROR, N_(
+        "the category is not in force in {period} ({validity}): the month's table has no "
+        "such column; remove it")),
+    "group-not-in-force": Kind(ERROR, N_(
+        "the group '{group}' has no category in force in {period}; remove it")),
     "row-total-mismatch": Kind(ERROR, N_(
         "{region}: the total is {found}, the violations add up to {expected}")),
     "total-not-assessed": Kind(ERROR, N_(
@@ -106,6 +111,17 @@ KINDS: dict[str, Kind] = {
         "the row ends on {end}, before it starts on {start}")),
     "facts-edition-unknown": Kind(ERROR, N_(
         "no rules row names the edition '{edition}'; known editions: {editions}")),
+    # a folder's reference/categories.yaml
+    "categories-code-twice": Kind(ERROR, N_(
+        "'{code}' is given twice, here and on line {line}; a category or group is changed by "
+        "one entry")),
+    "categories-group-unknown": Kind(ERROR, N_(
+        "no group '{group}' exists; groups: {groups} (a folder adds one under `groups:`)")),
+    "categories-replaced-unknown": Kind(ERROR, N_(
+        "no category '{code}' exists to be replaced")),
+    "categories-overlap": Kind(ERROR, N_(
+        "'{code}' is in force until {end} (line {line}), but its replacement starts on "
+        "{start}; a replaced category ends the day before")),
     "placeholder-text": Kind(ERROR, N_(
         "the text '{found}' still holds the \"...\" of the example: write what the source "
         "says")),

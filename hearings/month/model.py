@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .context import NOT_ASSESSED
-from .reference import Category, Period, Reference, Region
+from .reference import Category, Group, Period, Reference, Region
 
 
 def _count(value: int | str) -> int | None:
@@ -25,7 +25,7 @@ class Row:
     region: Region
     announcements: int | None
     protocols: int | None
-    counts: tuple[int | None, ...]  # in the categories' order
+    counts: dict[str, int | None]  # by category code: the month's categories, in order
     total: int | None
 
 
@@ -54,7 +54,8 @@ class Month:
     """Everything one issue of the report says, before it is put into words."""
 
     period: Period
-    categories: tuple[Category, ...]
+    categories: tuple[Category, ...]  # in force in the period: the table's columns
+    groups: tuple[Group, ...]         # the groups those categories belong to
     rows: tuple[Row, ...]
     observations: tuple[Observation, ...]
     closing: tuple[dict[str, str], ...]
@@ -70,40 +71,46 @@ class Month:
             region=None,
             announcements=_add(r.announcements for r in self.rows),
             protocols=_add(r.protocols for r in self.rows),
-            counts=tuple(_add(r.counts[i] for r in self.rows)
-                         for i in range(len(self.categories))),
+            counts={c.code: _add(r.counts[c.code] for r in self.rows)
+                    for c in self.categories},
             total=_add(r.total for r in self.rows),
         )
 
     def group_columns(self, group: str) -> list[int]:
-        """The positions of a group's categories among the counts."""
+        """The positions of a group's categories among the month's columns."""
         return [i for i, category in enumerate(self.categories) if category.group == group]
+
+    def group_codes(self, group: str) -> list[str]:
+        """The codes of a group's categories among the month's columns."""
+        return [c.code for c in self.categories if c.group == group]
 
     def group_total(self, group: str) -> int:
         """Violations of one group (by announcements or by protocols), all regions."""
         totals = self.totals.counts
-        return sum(totals[i] for i in self.group_columns(group))
+        return sum(totals[code] for code in self.group_codes(group))
 
     def findings(self, category: Category) -> list[tuple[Region, int]]:
         """The regions with violations of a category and their counts, in row order."""
-        index = self.categories.index(category)
-        return [(r.region, r.counts[index]) for r in self.rows if r.counts[index]]
+        return [(r.region, r.counts[category.code]) for r in self.rows
+                if r.counts.get(category.code)]
 
 
 def month_from(data: dict, reference: Reference) -> Month:
     """The typed month of a file that has passed validation."""
     period = Period.parse(data["period"])
+    categories = reference.categories_in_force(period)
     rows = tuple(
         Row(region=region,
             announcements=_count(data["regions"][region.code]["announcements"]),
             protocols=_count(data["regions"][region.code]["protocols"]),
-            counts=tuple(_count(data["regions"][region.code]["violations"][c.code])
-                         for c in reference.categories),
+            counts={c.code: _count(data["regions"][region.code]["violations"][c.code])
+                    for c in categories},
             total=_count(data["regions"][region.code]["total"]))
         for region in reference.regions_in_force(period))
     return Month(
         period=period,
-        categories=reference.categories,
+        categories=categories,
+        groups=reference.groups_in_force(period),
         rows=rows,
         observations=tuple(Observation(o.get("category"), {k: o[k] for k in ("ru", "kk")})
                            for o in data["observations"]),

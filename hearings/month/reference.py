@@ -119,6 +119,13 @@ class Category:
     name: dict[str, str]                  # a noun phrase of its own
     sentence: dict[str, dict[str, str]]   # language -> one / many / many_sites
     consequence: dict[str, str] | None
+    validity: Validity = Validity()       # the days a month's table has this column
+    source: str | None = None             # what says it is in force from and until when
+    origin: str | None = None             # a folder's file that brings or changes it
+
+    def in_force(self, period: Period) -> bool:
+        """A month has the column when the category is in force on the month's last day."""
+        return self.validity.covers(period.last_day)
 
 
 @dataclass(frozen=True)
@@ -128,6 +135,9 @@ class Group:
     code: str
     title: dict[str, str]
     by: dict[str, str]  # "по объявлениям": the group in "43 violations, 10 of them by ..."
+    validity: Validity = Validity()
+    source: str | None = None
+    origin: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +157,17 @@ class Reference:
     def regions_in_force(self, period: Period) -> list[Region]:
         """The regions a report for this period lists, in row order."""
         return [r for r in self.regions if r.validity.covers(period.last_day)]
+
+    def categories_in_force(self, period: Period) -> tuple[Category, ...]:
+        """The columns of this period's table, group by group (a category is in force on the
+        period's last day, as a region is)."""
+        return tuple(c for c in self.categories if c.in_force(period))
+
+    def groups_in_force(self, period: Period) -> tuple[Group, ...]:
+        """The groups this period's table has: in force, with a category in force."""
+        codes = {c.group for c in self.categories_in_force(period)}
+        return tuple(g for g in self.groups
+                     if g.code in codes and g.validity.covers(period.last_day))
 
 
 def document_settings() -> dict:
@@ -191,16 +212,32 @@ def reference() -> Reference:
                 source=entry.get("source"),
             )
             for entry in regions_file["regions"])
-        groups = tuple(Group(g["code"], {lang: g[lang] for lang in LANGUAGES}, g["by"])
-                       for g in categories_file["groups"])
-        categories = tuple(
-            Category(code=entry["code"], group=entry["group"],
-                     bounded_by=entry.get("bounded_by"), header=entry["header"],
-                     label={**entry["label"], "en": entry["header"]["en"]},
-                     name=entry["name"], sentence=entry["sentence"],
-                     consequence=entry.get("consequence"))
-            for entry in categories_file["categories"])
+        groups = tuple(group_of(g) for g in categories_file["groups"])
+        categories = tuple(category_of(entry) for entry in categories_file["categories"])
     except (KeyError, TypeError, ValueError) as err:
         raise ReferenceDataError(f"reference data in {REFERENCE_DIR} is malformed: "
                                  f"{err!r}") from err
-    return Reference(regions, groups, categories)
+    return Reference(regions, groups, in_group_order(groups, categories))
+
+
+def group_of(entry: dict, origin: str | None = None) -> Group:
+    """A group as a categories file writes it."""
+    return Group(entry["code"], {lang: entry[lang] for lang in LANGUAGES}, entry["by"],
+                 validity(entry), entry.get("source"), origin)
+
+
+def category_of(entry: dict, origin: str | None = None) -> Category:
+    """A category as a categories file writes it."""
+    return Category(code=entry["code"], group=entry["group"],
+                    bounded_by=entry.get("bounded_by"), header=entry["header"],
+                    label={**entry["label"], "en": entry["header"]["en"]},
+                    name=entry["name"], sentence=entry["sentence"],
+                    consequence=entry.get("consequence"), validity=validity(entry),
+                    source=entry.get("source"), origin=origin)
+
+
+def in_group_order(groups, categories) -> tuple[Category, ...]:
+    """The categories group by group (a table's group header spans its columns), each group's
+    in the order given."""
+    order = {group.code: index for index, group in enumerate(groups)}
+    return tuple(sorted(categories, key=lambda c: order.get(c.group, len(order))))

@@ -71,7 +71,6 @@ def monthly_schema(reference: Reference) -> dict:
                         "description": N_("Violations by announcements and by protocols."),
                         "type": "object",
                         "additionalProperties": False,
-                        "required": group_codes,
                         "properties": {code: {"$ref": "#/$defs/figure"}
                                        for code in group_codes},
                     },
@@ -199,10 +198,10 @@ def monthly_schema(reference: Reference) -> dict:
                     "protocols": {"$ref": "#/$defs/count",
                                   "description": N_("Protocols placed.")},
                     "violations": {
-                        "description": N_("Violations found, by category."),
+                        "description": N_("Violations found, by category: each category in "
+                                          "force on the month's last day, and no other."),
                         "type": "object",
                         "additionalProperties": False,
-                        "required": category_codes,
                         "properties": category_properties,
                     },
                     "total": {"$ref": "#/$defs/count",

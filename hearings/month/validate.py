@@ -12,7 +12,7 @@ from .context import Context, period_of, unreadable
 from .facts.dated import Facts, facts
 from .findings import FileReport, Finding
 from .load import Document, LoadError, Mark, decode, load, parse
-from .reference import Period, reference
+from .reference import Period
 
 
 def _describe(value: object) -> str:
@@ -60,7 +60,8 @@ def check_document(document: Document, month_facts: Facts | None = None
         mark = document.where(())
         return FileReport(file, [Finding("not-a-mapping", file, mark.line, mark.column,
                                          found=_describe(document.data))]), None
-    context = Context(document, reference(), month_facts or facts())
+    month_facts = month_facts or facts()
+    context = Context(document, month_facts.reference, month_facts)
     findings = list(check_schema(context))
     for check in CHECKS:
         findings.extend(check(context))

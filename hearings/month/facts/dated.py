@@ -12,7 +12,7 @@ from pathlib import Path
 from ...exceptions import ReferenceDataError
 from ...i18n import N_
 from ..findings import FileReport
-from ..reference import LANGUAGES, REFERENCE_DIR, Period, Validity, validity
+from ..reference import LANGUAGES, REFERENCE_DIR, Period, Reference, Validity, reference, validity
 from .file import NONE, read_facts_file
 
 PACKAGED_FACTS = REFERENCE_DIR / "facts.yaml"
@@ -119,6 +119,14 @@ class Facts:
     file: str = "reference/facts.yaml"        # the folder's file, where missing facts go
     report: FileReport | None = None          # the folder's file as checked, when it has one
     modeline: str | None = None               # the first line of that file, while it has none
+    # the regions and categories: the package's, or with the folder's own categories
+    reference: Reference = field(default_factory=reference)
+    categories_report: FileReport | None = None  # the folder's categories file, as checked
+
+    @property
+    def reports(self) -> list[FileReport]:
+        """The folder's own reference files as checked (facts, categories)."""
+        return [r for r in (self.categories_report, self.report) if r is not None]
 
     @classmethod
     def of(cls, data: dict, origin: str, lines: dict) -> Facts:
@@ -151,7 +159,7 @@ class Facts:
                                    *(k for k in self.departments if k not in package.departments)]}
         return Facts(self.ministry + package.ministry, self.rules + package.rules, departments,
                      merged(self.clauses, package.clauses), merged(self.wording, package.wording),
-                     file, report)
+                     file, report, reference=self.reference)
 
     @property
     def editions(self) -> set[str]:
@@ -216,23 +224,25 @@ def facts(file: str = "reference/facts.yaml", modeline: str | None = None) -> Fa
 _FOLDER: dict[tuple, Facts] = {}
 
 
-def folder_facts(path: Path, shown: str) -> Facts:
+def folder_facts(path: Path, shown: str, ref: Reference | None = None) -> Facts:
     """The folder's own facts over the package's; the file is read and checked once per
     process while it is unchanged. When it has errors, the package's facts alone, with the
     file's report (the commands refuse to go on: see Facts.report)."""
     try:
         stat = path.stat()
-        key = (str(path), shown, stat.st_mtime_ns, stat.st_size)
+        key = (str(path), shown, stat.st_mtime_ns, stat.st_size, id(ref))
     except OSError:
         key = None
     if key is not None and key in _FOLDER:
         return _FOLDER[key]
     package = packaged_facts()
-    report, document = read_facts_file(path, shown, package.editions)
+    ref = ref or package.reference
+    report, document = read_facts_file(path, shown, package.editions, ref)
     if document is None:
-        result = replace(package, file=shown, report=report)
+        result = replace(package, file=shown, report=report, reference=ref)
     else:
-        result = Facts.of(document.data, shown, _lines(document)).over(package, shown, report)
+        result = replace(Facts.of(document.data, shown, _lines(document)),
+                         reference=ref).over(package, shown, report)
     if key is not None:
         _FOLDER[key] = result
     return result

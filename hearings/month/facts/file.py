@@ -27,11 +27,11 @@ def _texts(description: str) -> dict:
             "properties": {lang: {"$ref": "#/$defs/text"} for lang in LANGUAGES}}
 
 
-def facts_schema(ref: Reference) -> dict:
+def facts_schema(ref: Reference, categories: tuple[str, ...] | None = None) -> dict:
     """The schema of a facts file; category and region codes come from the reference data.
     Which keys a row needs (a source and both texts, or only `unknown`) is checked apart, so
     that a missing one is named as such."""
-    categories = [category.code for category in ref.categories]
+    categories = list(categories or (category.code for category in ref.categories))
     row = {
         "valid_from": {"$ref": "#/$defs/day", "description": N_(
             "The first day the row is in force (absent: since always).")},
@@ -115,8 +115,9 @@ def facts_schema(ref: Reference) -> dict:
 
 
 @cache
-def _validator():
-    return validator_for(facts_schema(reference()))
+def _validator(categories: tuple[str, ...] | None = None):
+    """The facts files' validator, for the package's categories or a folder's (by code)."""
+    return validator_for(facts_schema(reference(), categories))
 
 
 def editor_facts_schema(ref: Reference) -> dict:
@@ -236,29 +237,32 @@ def _check_placeholders(context: Context) -> Iterator[Finding]:
             stack.extend(((*path, i), v) for i, v in enumerate(value))
 
 
-def check_facts_document(document: Document, known_editions: set[str] = frozenset()
-                         ) -> FileReport:
+def check_facts_document(document: Document, known_editions: set[str] = frozenset(),
+                         ref: Reference | None = None) -> FileReport:
     """Every problem of a facts file; `known_editions` are the package's (a folder's clauses
-    may be entered under them)."""
+    may be entered under them); `ref` has the folder's own categories, where it has some."""
     file = document.file
     if not isinstance(document.data, dict):
         mark = document.where(())
         return FileReport(file, [Finding("not-a-mapping", file, mark.line, mark.column,
                                          found=type(document.data).__name__)])
-    context = Context(document, reference())
-    findings = list(check_schema(context, _validator()))
+    ref = ref or reference()
+    context = Context(document, ref)
+    codes = tuple(c.code for c in ref.categories)
+    findings = list(check_schema(context, _validator(
+        None if codes == tuple(c.code for c in reference().categories) else codes)))
     findings += _check_rows(context)
     findings += _check_editions(context, set(known_editions))
     findings += _check_placeholders(context)
     return FileReport(file, findings)
 
 
-def read_facts_file(path, file: str, known_editions: set[str] = frozenset()
-                    ) -> tuple[FileReport, Document | None]:
+def read_facts_file(path, file: str, known_editions: set[str] = frozenset(),
+                    ref: Reference | None = None) -> tuple[FileReport, Document | None]:
     """A facts file read and checked: its findings, and the file when it has no errors."""
     try:
         document = load(path, file)
     except LoadError as err:
         return unreadable(err, file), None
-    report = check_facts_document(document, known_editions)
+    report = check_facts_document(document, known_editions, ref)
     return report, (None if report.errors else document)
