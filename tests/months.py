@@ -21,18 +21,21 @@ NA = "n/a"
 
 def month_data(period: str, findings: dict[tuple[str, str], int] | None = None, *,
                placed: tuple[int, int] | dict[str, tuple[int, int]] = (10, 8),
-               not_assessed: tuple[str, ...] = (), observations: list | None = None) -> dict:
+               not_assessed: tuple[str, ...] = (), observations: list | None = None,
+               ref=None) -> dict:
     """A month with every region in force at `placed` announcements and protocols (or as
     given per region, others at 0), the findings given as {(region, category): count}, the
     regions in `not_assessed` as n/a (their findings assessed), and the summary and totals
-    that follow from them."""
-    ref = reference()
+    that follow from them; the categories those in force in the period (of `ref`, a folder's
+    own, or the package's)."""
+    ref = ref or reference()
+    categories = ref.categories_in_force(Period.parse(period))
     findings = findings or {}
     regions = {}
     for region in ref.regions_in_force(Period.parse(period)):
         dash = region.code in not_assessed
         violations = {c.code: findings.get((region.code, c.code), NA if dash else 0)
-                      for c in ref.categories}
+                      for c in categories}
         counts = [v for v in violations.values() if v != NA]
         own = placed.get(region.code, (0, 0)) if isinstance(placed, dict) else placed
         regions[region.code] = {
@@ -41,9 +44,9 @@ def month_data(period: str, findings: dict[tuple[str, str], int] | None = None, 
     unknown = set(findings) - {(r, c) for r, row in regions.items() for c in row["violations"]}
     assert not unknown, f"not a region in force or a category: {unknown}"
     rows = regions.values()
-    groups = {g.code: sum(row["violations"][c.code] for row in rows for c in ref.categories
+    groups = {g.code: sum(row["violations"][c.code] for row in rows for c in categories
                           if c.group == g.code and row["violations"][c.code] != NA)
-              for g in ref.groups}
+              for g in ref.groups_in_force(Period.parse(period))}
     return {
         "period": period,
         "summary": {

@@ -148,7 +148,7 @@ def _variant(folder: Path, period: str = "2021-03", *, count_in_text: int | None
         ref = reference()
         head = ({"ru": ["№", "Регион", "Размещено", "", "Выявлено нарушений"] ,
                  "kk": ["р/с", "Өңір", "Орналастырылған", "", "Бұзушылықтар"]}[lang])
-        groups = [c.header[lang] for c in ref.categories]
+        groups = [c.header[lang] for c in ref.categories_in_force(month)]
         groups[0] = {"ru": "Менее 20 дней", "kk": "20 күннен кем"}[lang]
         total = {"ru": "Всего", "kk": "Жиыны"}[lang]
         rows = [[(head[0], 1, "restart"), (head[1], 1, "restart"), (head[2], 2, None),
@@ -166,7 +166,7 @@ def _variant(folder: Path, period: str = "2021-03", *, count_in_text: int | None
                          *[("" if v == 0 else str(v), 1, None) for v in cells]])
         sums = [data["summary"]["announcements"], data["summary"]["protocols"],
                 *[sum(r["violations"][c.code] for r in data["regions"].values())
-                  for c in ref.categories], data["summary"]["violations"]]
+                  for c in ref.categories_in_force(month)], data["summary"]["violations"]]
         rows.append([({"ru": "Итого", "kk": "Барлығы"}[lang], 2, None),
                      *[(str(v), 1, None) for v in sums]])
         shown = count_in_text if count_in_text is not None else 5

@@ -14,11 +14,13 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 from docx import Document
+from docx.oxml.ns import qn
 
 from hearings.commands.cli import main
+from hearings.documents.geometry import table_width
 from hearings.documents.report import build
 from hearings.files.workspace import Workspace
-from hearings.month.reference import reference
+from hearings.month.reference import Period, document_settings, reference
 
 from .conftest import SIGNED
 from .months import month_data, write_month
@@ -56,6 +58,58 @@ def test_the_table_and_its_totals_stay_on_page_one(tmp_path, regions) -> None:
         text = _page_one(tmp_path / "reports" / month / f"{month}-{lang}.pdf")
         assert label in text, f"{regions} regions, {lang}: the totals row is not on page 1"
         assert ("За " in text and "года выявлено" in text) if lang == "ru" else "анықталды" in text
+
+
+def _own_categories(count: int) -> str:
+    """A folder's categories.yaml that leaves `count` columns from July 2026: the package's
+    eight less those retired, or with new ones, half in each group."""
+    retired = ["posted-after-survey-start", "survey-period-missing", "placement-date-missing",
+               "backdated", "protocol-missing"][:max(8 - count, 0)]
+    lines = ["categories:"]
+    for code in retired:
+        lines += [f"  - code: {code}", "    valid_until: 2026-06-30",
+                  "    source: a test entry, not an act"]
+    for index in range(max(count - 8, 0)):
+        group = ("announcements", "protocols")[index % 2]
+        words = {"ru": f"Нарушение требований к размещению № {index + 1}",
+                 "kk": f"Орналастыру талаптарын бұзу № {index + 1}"}
+        lines += [f"  - code: extra-{index + 1}", "    valid_from: 2026-07-01",
+                  "    source: a test entry, not an act", f"    group: {group}",
+                  f"    header: {{ru: '{words['ru']}', kk: '{words['kk']}', en: Extra}}",
+                  f"    label: {{ru: '{words['ru']}', kk: '{words['kk']}'}}",
+                  f"    name: {{ru: '{words['ru']}', kk: '{words['kk']}'}}",
+                  "    sentence:",
+                  *(f"      {lang}: {{one: '{text}', many: '{text}'}}"
+                    for lang, text in words.items())]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice or pdftotext not installed")
+@pytest.mark.parametrize("count", [5, 12])
+def test_five_to_twelve_columns_fit_the_text_width_with_their_totals(tmp_path, count) -> None:
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "reference" / "categories.yaml").write_text(_own_categories(count),
+                                                             encoding="utf-8")
+    workspace = Workspace(tmp_path)
+    ref = workspace.facts().reference
+    columns = ref.categories_in_force(Period.parse("2026-07"))
+    assert len(columns) == count
+    findings = {(region, category.code): 1 for region, category in
+                zip(("astana", "akmola", "aktobe", "abai", "ulytau"), columns[-5:], strict=False)}
+    write_month(tmp_path / "data", month_data("2026-07", findings, ref=ref))
+    outcome = build(tmp_path / "data" / "2026-07.yaml", tmp_path / "reports", pdf=True,
+                    workspace=workspace)
+    for lang, label in TOTALS.items():
+        docx = Document(str(tmp_path / "reports" / "2026-07" / f"2026-07-{lang}.docx"))
+        grid = docx.tables[0]._tbl.tblGrid.findall(qn("w:gridCol"))
+        widths = [int(col.get(qn("w:w"))) / 56.7 for col in grid]  # twips to millimetres
+        assert len(widths) == 5 + count
+        assert sum(widths) <= table_width(document_settings()) + 0.5
+        assert min(widths) >= document_settings()["tables"]["monthly"]["min_mm"] - 0.1
+        text = _page_one(tmp_path / "reports" / "2026-07" / f"2026-07-{lang}.pdf")
+        assert label in text, f"{count} columns, {lang}: the totals row is not on page 1"
+    assert outcome.files
 
 
 # --- the signature block: whole, and on the page of the text before it ---

@@ -158,8 +158,8 @@ def test_every_finding_code_of_the_fixtures_as_a_diagnostic(locale, lang, monkey
                                                path.name])
         finally:  # --lang sets the process's language: the next tests speak English
             set_language(before)
-        expected = [f for f in json.loads(result.output)["files"][0]["findings"]
-                    if Path(f["file"]).name == path.name]
+        expected = [f for file in json.loads(result.output)["files"]
+                    for f in file["findings"] if Path(f["file"]).name == path.name]
         got = sorted((d.code, d.range.start.line + 1, d.range.start.character + 1, d.message)
                      for d in diagnostics)
         assert got == sorted((f["code"], f["line"], f["column"], f["message"])

@@ -40,7 +40,8 @@ def compare_text(before: Month, after: Month) -> str:
         for category in categories:
             a = old.counts.get(category.code) if old else None
             b = new.counts.get(category.code) if new else None
-            if a != b:
+            both = category in before.categories and category in after.categories
+            if a != b and (both or a or b):  # one month's column: only where it has findings
                 lines.append(f"    {category.label[lang]}: {_change(a, b)}")
     totals_before, totals_after = before.totals, after.totals
     total = _("total")

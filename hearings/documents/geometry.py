@@ -1,8 +1,9 @@
 """Each table's columns from the page, never summed by hand: the table is as wide as the
 text (the page's width less its margins) less `tables.inset_mm`; a column given in
 millimetres keeps them, and the columns given a share divide what is left in proportion to
-their shares. A column that comes out narrower than its table's `min_mm` is refused, naming
-the table, rather than printed too narrow for its figures."""
+their shares, none below its own `min_mm` where it has one (a header it must hold whole). A
+column that comes out narrower than its table's `min_mm` is refused, naming the table, rather
+than printed too narrow for its figures."""
 
 from __future__ import annotations
 
@@ -30,9 +31,16 @@ def column_widths(settings: dict, table: str, counts: dict[str, int] | None = No
     counts = counts or {}
     columns = [(name, spec) for name, spec in layout["columns"].items()
                for _each in range(counts.get(name, 1))]
-    fixed = sum(spec["mm"] for _name, spec in columns if "mm" in spec)
-    shares = sum(spec["share"] for _name, spec in columns if "share" in spec)
-    left = table_width(settings) - fixed
+    while True:  # a sharing column below its own `min_mm` keeps that, the others share the rest
+        fixed = sum(spec["mm"] for _name, spec in columns if "mm" in spec)
+        shares = sum(spec["share"] for _name, spec in columns if "share" in spec)
+        left = table_width(settings) - fixed
+        short = {name for name, spec in columns if "share" in spec and "min_mm" in spec
+                 and left * spec["share"] / shares < spec["min_mm"]}
+        if not short:
+            break
+        columns = [(name, {"mm": spec["min_mm"]} if name in short else spec)
+                   for name, spec in columns]
     widths = [spec["mm"] if "mm" in spec else left * spec["share"] / shares
               for _name, spec in columns]
     narrowest = min((w for (_name, spec), w in zip(columns, widths, strict=True)

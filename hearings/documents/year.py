@@ -270,13 +270,27 @@ def table_spec(data: Aggregate, lang: str, words: dict, quarters: list[str]) -> 
     }
 
 
+def _category_name(data: Aggregate, category, lang: str, words: dict) -> str:
+    """A category's name in the year's table; one not in force in every month says from or
+    until which day it is (its figure is of the months it is in force)."""
+    name = category.name[lang]
+    if all(category in month.categories for month in data.months):
+        return name
+    days = category.validity
+    first, last = data.months[0].period.first_day, data.months[-1].period.last_day
+    for key, day in (("category_from", days.valid_from), ("category_until", days.valid_until)):
+        if day is not None and first <= day <= last:
+            name = words["year"][key].format(name=name, day=day.strftime("%d.%m.%Y"))
+    return name
+
+
 def categories_spec(data: Aggregate, ref: Reference, lang: str, words: dict) -> dict:
     totals = data.category_totals()
     categories = data.categories
     return {
         "groups": [(group.title[lang], number(sum(totals[c.code] for c in categories
                                                   if c.group == group.code), words),
-                    [(c.name[lang], number(totals[c.code], words))
+                    [(_category_name(data, c, lang, words), number(totals[c.code], words))
                      for c in categories if c.group == group.code])
                    for group in data.groups],
         "total": (words["year"]["categories_total"], number(sum(totals.values()), words)),

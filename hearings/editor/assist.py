@@ -11,7 +11,7 @@ from ..files.workspace import Workspace
 from ..i18n import _, language
 from ..month.context import period_of
 from ..month.findings import Finding
-from ..month.reference import Period, reference
+from ..month.reference import Period, Reference, reference
 
 
 def _token_end(line: str, start: int) -> int:
@@ -40,7 +40,8 @@ def stated_period(text: str) -> Period | None:
     return period_of(match.group(1)) if match else None
 
 
-def _missing_row(uri: str, lines: list[str], finding: Finding, text: str) -> lsp.CodeAction | None:
+def _missing_row(uri: str, lines: list[str], finding: Finding, text: str, ref: Reference
+                 ) -> lsp.CodeAction | None:
     """A region's row at zero, inserted before the next top-level key after `regions:`."""
     period = stated_period(text)
     code = finding.params.get("code") or (finding.path[1] if len(finding.path) > 1 else None)
@@ -53,13 +54,13 @@ def _missing_row(uri: str, lines: list[str], finding: Finding, text: str) -> lsp
                 if lines[i] and not lines[i].startswith((" ", "#"))), len(lines))
     while end > start + 1 and not lines[end - 1].strip():
         end -= 1
-    region = reference().region(code)
+    region = ref.region(code)
     if region is None or not region.validity.covers(period.last_day):
         return None
     forms = region.name(period).forms
     row = (f"\n  {code}:  # {forms['ru']['table']} / {forms['kk']['table']}\n"
            "    announcements: 0\n    protocols: 0\n    violations:\n"
-           + "".join(f"      {c.code}: 0\n" for c in reference().categories)
+           + "".join(f"      {c.code}: 0\n" for c in ref.categories_in_force(period))
            + "    total: 0\n")
     at = lsp.Position(end - 1, len(lines[end - 1]))
     return lsp.CodeAction(
@@ -86,10 +87,11 @@ def _translation_current(uri: str, lines: list[str], finding: Finding
     return None
 
 
-def fixes(uri: str, text: str, wanted: lsp.Range, findings: list[Finding]
-          ) -> list[lsp.CodeAction]:
+def fixes(uri: str, text: str, wanted: lsp.Range, findings: list[Finding],
+          ref: Reference | None = None) -> list[lsp.CodeAction]:
     """The certain fixes of the findings on the lines asked for; never one that guesses a
-    count."""
+    count. `ref` has the folder's own categories, where it has some."""
+    ref = ref or reference()
     lines = text.split("\n")
     actions = []
     for finding in findings:
@@ -110,13 +112,13 @@ def fixes(uri: str, text: str, wanted: lsp.Range, findings: list[Finding]
             if action:
                 actions.append(action)
         elif finding.code == "region-missing":
-            action = _missing_row(uri, lines, finding, text)
+            action = _missing_row(uri, lines, finding, text, ref)
             if action:
                 actions.append(action)
     return actions
 
 
-def hover_text(text: str, line: int, character: int) -> str | None:
+def hover_text(text: str, line: int, character: int, facts=None) -> str | None:
     """What the word under the cursor stands for in the file's month: a region code its
     names, a category code its headers and clause, a summary figure how it is made up."""
     lines = text.split("\n")
@@ -128,7 +130,8 @@ def hover_text(text: str, line: int, character: int) -> str | None:
                  if m.start() <= character <= m.end()), None)
     if word is None or period is None:
         return None
-    ref = reference()
+    facts = facts or Workspace.here().facts()
+    ref = facts.reference
     region = ref.region(word)
     if region is not None:
         if not region.validity.covers(period.last_day):
@@ -141,8 +144,9 @@ def hover_text(text: str, line: int, character: int) -> str | None:
     if category is not None:
         lang = language()
         text_lang = lang if lang in ("ru", "kk") else "ru"
-        facts = Workspace.here().facts().for_month(period)
-        clause = facts.clause(category)
+        if not category.in_force(period):
+            return _("{code}: not in force in {period}").format(code=word, period=period)
+        clause = facts.for_month(period).clause(category)
         group = next(g for g in ref.groups if g.code == category.group)
         return (f"**{category.header['ru']}** / **{category.header['kk']}**\n\n"
                 + _("{label}; counted with the {group}; {period}: {clause}").format(
@@ -170,15 +174,17 @@ def _parent(lines: list[str], line: int, indent: int) -> str | None:
     return None
 
 
-def completions(text: str, line: int, character: int) -> list[lsp.CompletionItem]:
+def completions(text: str, line: int, character: int, ref: Reference | None = None
+                ) -> list[lsp.CompletionItem]:
     """Codes that fit where the cursor stands, for the file's month: a region in force and
-    not yet in `regions:`, a category not yet in a row's `violations:`, or after
-    `category:` a category with findings this month."""
+    not yet in `regions:`, a category in force not yet in a row's `violations:`, or after
+    `category:` a category with findings this month (of `ref`: the folder's own categories
+    over the package's)."""
     lines = text.split("\n")
     period = stated_period(text)
     if period is None or line >= len(lines):
         return []
-    ref = reference()
+    ref = ref or reference()
     current = lines[line][:character]
     indent = len(current) - len(current.lstrip())
     present = {row.strip().split(":")[0] for row in lines}
@@ -186,7 +192,7 @@ def completions(text: str, line: int, character: int) -> list[lsp.CompletionItem
         found = _categories_found(text)
         return [lsp.CompletionItem(c.code, kind=lsp.CompletionItemKind.EnumMember,
                                    detail=f"{c.header['ru']} / {c.header['kk']}")
-                for c in ref.categories if found is None or c.code in found]
+                for c in ref.categories_in_force(period) if found is None or c.code in found]
     if ":" in current:
         return []
     parent = _parent(lines, line, indent)
@@ -205,7 +211,7 @@ def completions(text: str, line: int, character: int) -> list[lsp.CompletionItem
         return [lsp.CompletionItem(c.code, kind=lsp.CompletionItemKind.Field,
                                    insert_text=f"{c.code}: ",
                                    detail=f"{c.header['ru']} / {c.header['kk']}")
-                for c in ref.categories if c.code not in block]
+                for c in ref.categories_in_force(period) if c.code not in block]
     return []
 
 

@@ -120,13 +120,16 @@ def initialize(ls: LanguageServer, params: lsp.InitializeParams) -> None:
     _schema_too["on"] = os.environ.get("HEARINGS_LSP_SCHEMA") == "1"
 
 
+def _facts(uri: str):
+    """The facts and categories of the folder the file is in (a facts or categories file
+    with errors still gives the package's)."""
+    return Workspace.of_file(_path(uri)).facts()
+
+
 def diagnostics(text: str, uri: str) -> tuple[list[Finding], list[lsp.Diagnostic]]:
     """The findings of the editor's text (the schema's too: their fixes are offered), and
     them as diagnostics, the schema's left out unless asked."""
-    path = _path(uri)
-    workspace = Workspace.find(path.parent)
-    facts = workspace.facts()  # a facts file with errors still gives the package's rows
-    report = check_text(text, str(path), facts)
+    report = check_text(text, str(_path(uri)), _facts(uri))
     shown = [f for f in report.findings if _schema_too["on"] or f.code not in SCHEMA_CODES]
     lines = text.split("\n")
     return report.findings, [
@@ -218,14 +221,16 @@ def _source(ls: LanguageServer, uri: str) -> str | None:
     code_action_kinds=[lsp.CodeActionKind.QuickFix]))
 def code_action(ls: LanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     source = _source(ls, params.text_document.uri)
-    return [] if source is None else fixes(params.text_document.uri, source, params.range,
-                                          _findings.get(params.text_document.uri, []))
+    uri = params.text_document.uri
+    return [] if source is None else fixes(uri, source, params.range, _findings.get(uri, []),
+                                          _facts(uri).reference)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_HOVER)
 def hover(ls: LanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
     source = _source(ls, params.text_document.uri)
-    text = source and hover_text(source, params.position.line, params.position.character)
+    text = source and hover_text(source, params.position.line, params.position.character,
+                                 _facts(params.text_document.uri))
     if not text:
         return None
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
@@ -235,7 +240,8 @@ def hover(ls: LanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
 def completion(ls: LanguageServer, params: lsp.CompletionParams) -> lsp.CompletionList:
     source = _source(ls, params.text_document.uri)
     return lsp.CompletionList(is_incomplete=False, items=[] if source is None else completions(
-        source, params.position.line, params.position.character))
+        source, params.position.line, params.position.character,
+        _facts(params.text_document.uri).reference))
 
 
 def _start_checker() -> None:

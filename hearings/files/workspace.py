@@ -58,6 +58,17 @@ class Workspace:
                     break
         return cls(Path("."), data)
 
+    @classmethod
+    def of_file(cls, path: Path) -> Workspace:
+        """The folder a file opened in an editor belongs to: the nearest folder above it that
+        holds a data/ or a reference/ folder (a file in data/ belongs to the folder that
+        holds data/), else the file's own folder."""
+        path = Path(os.path.abspath(path))
+        for folder in path.parents:
+            if (folder / "data").is_dir() or (folder / "reference").is_dir():
+                return cls(folder)
+        return cls(path.parent)
+
     @property
     def data_dir(self) -> Path:
         return self.data or self.root / "data"
@@ -86,18 +97,25 @@ class Workspace:
 
         ref, categories = None, None
         if os.path.lexists(self.categories_file):
-            ref, categories = folder_reference(self.categories_file, str(self.categories_file))
+            ref, categories = folder_reference(self.categories_file,
+                                               self._shown(self.categories_file))
         path = self.facts_file
         if os.path.lexists(path):
-            found = folder_facts(path, str(path), ref)
+            found = folder_facts(path, self._shown(path), ref)
         else:
             # the folder's schema, by the path an editor resolves from the file (`hearings
             # schema` writes it): the package's address would name one machine's install
             schema = Path(os.path.relpath(self.facts_schema_file, path.parent)).as_posix()
-            found = facts(str(path), f"# yaml-language-server: $schema={schema}")
+            found = facts(self._shown(path), f"# yaml-language-server: $schema={schema}")
             if ref is not None:
                 found = replace(found, reference=ref)
         return replace(found, categories_report=categories) if categories else found
+
+    def _shown(self, path: Path) -> str:
+        """A file of the folder as messages name it: by its path as given, or from the
+        folder's root when the folder was found from a file (an editor's), whatever the
+        current folder is."""
+        return os.path.relpath(path, self.root) if self.root.is_absolute() else str(path)
 
     def checked_facts(self):
         """The facts, or FactsFileError with the findings when one of the folder's reference

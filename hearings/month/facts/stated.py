@@ -29,7 +29,8 @@ def _both(value: dict) -> str:
 def all_gaps(month: MonthFacts, ref: Reference) -> list[Gap]:
     """Every fact the month's reports may need and nobody has entered: the clauses of every
     category, whether or not the month has findings in it yet."""
-    return month.gaps + month.clause_gaps(ref.categories)
+    return month.gaps + month.clause_gaps(
+        [c for c in ref.categories if c.validity.covers(month.day)])
 
 
 def statement(period: Period, facts: Facts, ref: Reference) -> dict:
@@ -47,7 +48,7 @@ def statement(period: Period, facts: Facts, ref: Reference) -> dict:
 
     rules = month.rules
     clauses = {}
-    for category in ref.categories:
+    for category in ref.categories_in_force(period):
         row = rules.clauses.get(category.code) if rules else None
         clauses[category.code] = (None if rules is None else
                                   {"known": False} if row is None else
@@ -60,6 +61,13 @@ def statement(period: Period, facts: Facts, ref: Reference) -> dict:
                                                        for lang in LANGUAGES},
                         "official": {lang: name.forms[lang]["official"] for lang in LANGUAGES},
                         "source": name.source or region.source})
+    categories = [{"code": c.code, "group": c.group,
+                   "header": {lang: c.header[lang] for lang in LANGUAGES},
+                   "origin": c.origin or PACKAGE,
+                   "valid_from": c.validity.valid_from and str(c.validity.valid_from),
+                   "valid_until": c.validity.valid_until and str(c.validity.valid_until),
+                   "source": c.source and " ".join(c.source.split())}
+                  for c in ref.categories_in_force(period)]
     return {
         "period": str(period), "day": str(month.day),
         "ministry": fact(month.ministry),
@@ -69,6 +77,7 @@ def statement(period: Period, facts: Facts, ref: Reference) -> dict:
         "departments": fact(month.departments),
         "bodies": {code: fact(row) for code, row in month.bodies.items()},
         "regions": regions,
+        "categories": categories,
         "unknown": [{"fact": describe_gap(gap, ref), "key": gap.key,
                      "categories": [c.code for c in gap.categories],
                      "snippet": snippet(gap, month, ref)} for gap in all_gaps(month, ref)],
@@ -98,7 +107,7 @@ def statement_text(period: Period, facts: Facts, ref: Reference) -> str:
         lines.append("  " + _("clauses of the Rules ({edition}):").format(
             edition=month.rules.title))
         said = None
-        for category in ref.categories:
+        for category in ref.categories_in_force(period):
             row = month.rules.clauses.get(category.code)
             name = category_name(ref, category.code)
             if row is None:
@@ -119,6 +128,14 @@ def statement_text(period: Period, facts: Facts, ref: Reference) -> str:
     for region in data["regions"]:
         source = f"  ({region['source']})" if region["source"] else ""
         lines.append(f"    {_both(region['table'])}{source}")
+    lines.append("  " + _("categories ({count}), the table's columns:").format(
+        count=len(data["categories"])))
+    for category in data["categories"]:
+        lines.append(f"    {_both(category['header'])}")
+        if category["origin"] != PACKAGE:  # the folder's own: where from, and since when
+            lines.append("      " + _("from {file}, {validity}; source: {source}").format(
+                file=category["origin"], validity=ref.category(category["code"]).validity,
+                source=category["source"] or "–"))
     lines.append(unknown_text(period, facts, ref) or _("every fact is known"))
     return "\n".join(lines)
 
