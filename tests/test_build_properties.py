@@ -19,7 +19,6 @@ from .conftest import ROOT
 
 SIGNED = load(ROOT / "tests" / "signed" / "2020-08.yaml").data
 REF = reference()
-CATEGORIES = [category.code for category in REF.categories]
 NA = "n/a"
 # Each example is a full build of both documents (about 0.3 s);
 # HEARINGS_BUILDS=200 pytest tests/test_build_properties.py searches deeper than CI does.
@@ -55,15 +54,16 @@ def months(draw):
         del data["signatory"], data["executor"]
     data["regions"] = {}
     for region in REF.regions_in_force(period):
-        violations = {code: draw(found) for code in CATEGORIES}
+        violations = {c.code: draw(found) for c in REF.categories_in_force(period)}
         assessed = [value for value in violations.values() if value != NA]
         data["regions"][region.code] = {
             "announcements": draw(placed), "protocols": draw(placed),
             "violations": violations, "total": sum(assessed) if assessed else NA}
     rows = data["regions"].values()
     groups = {group.code: _sum(row["violations"][category.code] for row in rows
-                               for category in REF.categories if category.group == group.code)
-              for group in REF.groups}
+                               for category in REF.categories_in_force(period)
+                               if category.group == group.code)
+              for group in REF.groups_in_force(period)}
     data["summary"] = {"announcements": _sum(row["announcements"] for row in rows),
                        "protocols": _sum(row["protocols"] for row in rows),
                        "violations": sum(groups.values()), "violations_by_group": groups}
@@ -72,7 +72,7 @@ def months(draw):
 
 def _expected_table(data) -> list[list[int | None]]:
     rows = [[row["announcements"], row["protocols"],
-             *(row["violations"][code] for code in CATEGORIES), row["total"]]
+             *row["violations"].values(), row["total"]]
             for row in data["regions"].values()]
     totals = [_sum(column) for column in zip(*rows, strict=True)]
     return [[None if value == NA else value for value in row] for row in rows] + [totals]

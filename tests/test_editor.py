@@ -20,6 +20,7 @@ SERVER = ROOT / "tests" / "editor" / "node_modules" / "yaml-language-server" / "
     "yaml-language-server"
 SCHEMA = ROOT / "schema" / "monthly.schema.json"
 FACTS_SCHEMA = ROOT / "schema" / "facts.schema.json"
+CATEGORIES_SCHEMA = ROOT / "schema" / "categories.schema.json"
 
 
 class LanguageServer:
@@ -118,6 +119,7 @@ def server(tmp_path_factory):
     (root / "schema").mkdir()
     shutil.copy(SCHEMA, root / "schema" / SCHEMA.name)
     shutil.copy(FACTS_SCHEMA, root / "schema" / FACTS_SCHEMA.name)
+    shutil.copy(CATEGORIES_SCHEMA, root / "schema" / CATEGORIES_SCHEMA.name)
     (root / "data").mkdir()
     (root / "reference").mkdir()
     running = LanguageServer(root)
@@ -217,3 +219,48 @@ def test_the_facts_file_gets_its_mistakes_and_its_words_in_the_editor(server) ->
     contents = json.dumps(hover["contents"], ensure_ascii=False)
     assert "пункт, который нарушает каждая категория" in contents, contents
     assert "әр санат бұзатын тармақ" in contents, contents
+
+
+CATEGORIES = """\
+# yaml-language-server: $schema=../schema/categories.schema.json
+categories:
+  - code: protocol-placed-late
+    valid_form: 2026-07-01
+    source: a test entry, not an act
+    group: protocols
+    bounded_by: placed
+    header: {ru: Размещён позднее срока, en: Placed late}
+"""
+
+
+def test_the_categories_file_gets_its_mistakes_and_its_words_in_the_editor(server) -> None:
+    """The folder's reference/categories.yaml, by the schema `hearings schema` writes: a
+    misspelt key, a bound that is none, a header without its Kazakh words, underlined at
+    their lines; hover in Russian and Kazakh; the keys an entry may have offered."""
+    language_server, root = server
+    path = root / "reference" / "categories.yaml"
+    path.write_text(CATEGORIES, encoding="utf-8")
+    uri = language_server.open(path)
+    diagnostics = language_server.diagnostics_of(uri)
+    lines = {d["range"]["start"]["line"] for d in diagnostics}
+    for needle in ("valid_form:", "bounded_by: placed", "header:"):
+        assert _line(CATEGORIES, needle) in lines, (needle, diagnostics)
+    hover = language_server.request("textDocument/hover", {
+        "textDocument": {"uri": uri}, "position": {"line": _line(CATEGORIES, "categories:"),
+                                                    "character": 2}})
+    contents = json.dumps(hover["contents"], ensure_ascii=False)
+    assert "Добавленные, изменённые или отменённые категории" in contents, contents
+    assert "Қосылған, өзгертілген немесе алынып тасталған санаттар" in contents, contents
+    text = CATEGORIES.replace("    valid_form: 2026-07-01\n", "    \n")
+    path.unlink()
+    path = root / "typed" / "categories.yaml"  # a second file: ../schema/ as from reference/
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    uri = language_server.open(path)
+    line = _line(text, "source:") - 1
+    result = language_server.request("textDocument/completion", {
+        "textDocument": {"uri": uri}, "position": {"line": line, "character": 4}})
+    items = result["items"] if isinstance(result, dict) else result
+    labels = {item["label"] for item in items}
+    assert {"valid_from", "valid_until", "replaces", "label", "sentence"} <= labels, labels
+    path.unlink()

@@ -63,8 +63,10 @@ def test_the_package_is_valid_for_frictionless(folder) -> None:
     # each category with its days in force, and the violations' foreign key to it
     assert [row["category"] for row in _table("categories")] == [
         c.code for c in reference().categories_in_force(Period.parse("2022-10"))]
-    assert {(row["valid_from"], row["valid_until"]) for row in _table("categories")} == {
-        ("", "")}
+    days = {c.code: c.validity for c in reference().categories}
+    assert [(row["valid_from"], row["valid_until"]) for row in _table("categories")] == [
+        (str(days[row["category"]].valid_from or ""), str(days[row["category"]].valid_until
+                                                         or "")) for row in _table("categories")]
 
 
 def test_august_2020_reads_back_equal_to_its_file(folder) -> None:

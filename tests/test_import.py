@@ -326,7 +326,7 @@ def test_every_report_this_tool_builds_imports_back_to_its_figures_and_texts(tmp
                 (o["ru"], o["kk"]) for o in data[kind]], (period, kind)
         # an observation keeps its category; one of the last category printed stands where
         # one of no category would, and is read as such
-        found = [c for c in CATEGORIES if any(row["violations"][c] not in (0, "n/a")
+        found = [c for c in CATEGORIES if any(row["violations"].get(c, 0) not in (0, "n/a")
                                               for row in data["regions"].values())]
         for mine, back in zip(data["observations"], imported["observations"], strict=True):
             if mine.get("category") and mine["category"] == found[-1]:

@@ -160,7 +160,7 @@ def test_the_ministry_changes_on_the_days_its_sources_give() -> None:
 
 
 def test_clauses_are_known_under_the_2007_rules_only() -> None:
-    categories = REF.categories
+    categories = REF.categories_in_force(Period.parse("2020-08"))
     old = facts().for_month(Period.parse("2020-08"))
     assert old.clause(categories[0]) == {"ru": "нарушение п. 12 Правил",
                                          "kk": "Қағидалардың 12-тармағын бұзу"}

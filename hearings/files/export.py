@@ -101,7 +101,7 @@ def _categories(ref: Reference, months: list[Month]) -> list[list]:
     """The categories of the exported months, each with its days in force."""
     used = {c.code for month in months for c in month.categories}
     return [[c.code, c.group, c.label["ru"], c.label["kk"],
-             c.validity.valid_from or "", c.validity.valid_until or ""]
+             str(c.validity.valid_from or ""), str(c.validity.valid_until or "")]
             for c in ref.categories if c.code in used]
 
 

@@ -36,6 +36,7 @@ class Workspace:
 
     root: Path
     data: Path | None = None  # the folder of monthly files, when not root/data
+    from_file: bool = False   # found from a file (an editor's): its files named from the root
 
     @classmethod
     def here(cls) -> Workspace:
@@ -66,8 +67,8 @@ class Workspace:
         path = Path(os.path.abspath(path))
         for folder in path.parents:
             if (folder / "data").is_dir() or (folder / "reference").is_dir():
-                return cls(folder)
-        return cls(path.parent)
+                return cls(folder, from_file=True)
+        return cls(path.parent, from_file=True)
 
     @property
     def data_dir(self) -> Path:
@@ -115,7 +116,7 @@ class Workspace:
         """A file of the folder as messages name it: by its path as given, or from the
         folder's root when the folder was found from a file (an editor's), whatever the
         current folder is."""
-        return os.path.relpath(path, self.root) if self.root.is_absolute() else str(path)
+        return os.path.relpath(path, self.root) if self.from_file else str(path)
 
     def checked_facts(self):
         """The facts, or FactsFileError with the findings when one of the folder's reference
