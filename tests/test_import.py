@@ -413,3 +413,24 @@ def test_two_imports_of_one_month_at_once_write_it_once(tmp_path) -> None:
         assert load(folder / "data" / "2020-08.yaml").data["regions"] == load(
             ROOT / "data" / "2020-08.yaml").data["regions"]
     assert all(state == [False, True] for state in rounds), rounds
+
+
+def test_a_column_the_folder_retired_is_written_and_named_never_dropped(tmp_path) -> None:
+    """The August 2020 pair imported into a folder whose own categories retired
+    rubric-mismatch before then: its counts are written as the reports have them, and
+    validate names the column as not in force, rather than losing it."""
+    source_pair(tmp_path / "archive")
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "reference" / "categories.yaml").write_text(
+        "categories:\n  - code: rubric-mismatch\n    valid_until: 2020-07-31\n"
+        "    source: a test entry, not an act\n", encoding="utf-8")
+    code, out = _invoke(tmp_path, ["archive"])
+    assert code == 1, out
+    data = load(tmp_path / "data" / "2020-08.yaml").data
+    typed = load(Path(__file__).parent.parent / "data" / "2020-08.yaml").data
+    assert {code: row["violations"]["rubric-mismatch"] for code, row in data["regions"].items()
+            } == {code: row["violations"]["rubric-mismatch"]
+                  for code, row in typed["regions"].items()}
+    code, out = _hearings(tmp_path, "validate", "data/2020-08.yaml")
+    assert code == 1
+    assert out.count("[category-not-in-force]") == 17, out

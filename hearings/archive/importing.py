@@ -252,7 +252,7 @@ def import_month(period: Period, pair: dict[str, WordFile], workspace: Workspace
     data_dir = workspace.data_dir
     path = data_dir / f"{period}.yaml"
     body = month_text(period, people(reports), workspace.schema_reference(path), path,
-                      numbers, free + record(reports))
+                      numbers, free + record(reports), workspace.facts().reference)
     lines = body.split("\n", 2)
     body = lines[0] + "\n#\n" + _header(month, source) + "\n".join(lines[1:])
     data = body.encode("utf-8")

@@ -144,8 +144,9 @@ def month_text(period: Period, people: dict, schema: str, path: Path,
                      + f"    announcements: {_figure(row.get('announcements', 0))}\n"
                      + f"    protocols: {_figure(row.get('protocols', 0))}\n    violations:\n"
                      + "".join(f"      {c.code}: {_figure(counts.get(c.code, 0))}\n"
-                               for c in ref.categories_in_force(period)
-                               if c.code in counts or not rows)
+                               for c in ref.categories  # another month's too, where given:
+                               if c.code in counts      # validate names it, never dropped
+                               or (not rows and c.in_force(period)))
                      + f"    total: {_figure(row.get('total', 0))}\n\n")
     text = "".join(lines).rstrip("\n") + "\n"
     if texts is None:
