@@ -128,16 +128,18 @@ def _end_orphan(work: Path) -> None:
 def work_folder() -> Iterator[Path]:
     """A work folder of this build's, owned (locked) while it runs, removed after."""
     sweep()
-    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX))
-    fd = None
+    work, fd = None, None
     try:
+        with uninterrupted():  # made and named at once: an interrupt waits until it is known
+            work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX))
         if fcntl is not None:
             fd = os.open(work / OWNER, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield work
     finally:
-        with uninterrupted():  # a worker told to stop removes its folder first
-            shutil.rmtree(work, ignore_errors=True)
+        if work is not None:
+            with uninterrupted():  # a worker told to stop removes its folder first
+                shutil.rmtree(work, ignore_errors=True)
             if fd is not None:
                 os.close(fd)
 
@@ -147,16 +149,21 @@ def _run(command: list[str], work: Path) -> tuple[int, str]:
     interrupt the whole group is ended (soffice starts soffice.bin, which outlives a kill of
     the first)."""
     log = work / "output.txt"
+    process = None
     with log.open("wb") as output:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=output,
-                                   stderr=subprocess.STDOUT, start_new_session=True,
-                                   env={**os.environ, "TMPDIR": str(work / "tmp")})
-        with contextlib.suppress(OSError):  # so that a later build can end it if this dies
-            (work / GROUP).write_text(str(process.pid))
         try:
+            # started and known at once: Ctrl-C (which does not reach its own session) waits
+            # until there is a process to end
+            with uninterrupted():
+                process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=output,
+                                           stderr=subprocess.STDOUT, start_new_session=True,
+                                           env={**os.environ, "TMPDIR": str(work / "tmp")})
+            with contextlib.suppress(OSError):  # so that a later build can end it if this dies
+                (work / GROUP).write_text(str(process.pid))
             code = process.wait(timeout=TIMEOUT_SECONDS)
         finally:  # done, or the timeout, Ctrl-C, a worker told to stop: what it started goes
-            _end_group(process)
+            if process is not None:
+                _end_group(process)
     return code, _tail(log)
 
 
