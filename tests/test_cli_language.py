@@ -19,7 +19,7 @@ NAMES = re.compile(r"(--?[\w-]+|\[[a-z|]+\]|[\w./-]*/[\w./-]*|\b[A-Z][A-Z_]+\b|`
                    r"\bhearings\b|\bmain\b|\b(?:DOCX|DOC|PDF|LibreOffice|Word|YAML|YYYY|MM|en|ru|kk)\b|"
                    r"\b(?:CSV|XLSX|Frictionless|stdio)\b|"
                    # the commands, and defaults typed as they are
-                   r"\b(?:build|compare|new|schema|validate|export|year|facts|import|lsp|translated|data|reports|text|json|github)\b|"
+                   r"\b(?:build|compare|new|schema|validate|export|year|facts|import|lsp|tally|translated|data|reports|text|json|github)\b|"
                    r"\bx>=0\b|\b\d{4}-\d{2}\b)")
 
 

@@ -73,6 +73,7 @@ def main() -> None:
 @lang_option
 def validate(files: tuple[str, ...], data_dir: Path, output_format: str, strict: bool,
              allowed: tuple[str, ...]) -> None:
+    from ..month.tally import register_reports
     from ..month.validate import default_files, validate_file
     from .output import FORMATS
 
@@ -83,7 +84,10 @@ def validate(files: tuple[str, ...], data_dir: Path, output_format: str, strict:
         raise click.UsageError(_("no monthly files given and none in {folder}").format(
             folder=data_dir))
     month_facts = workspace.facts()
-    reports = [validate_file(path, month_facts=month_facts) for path in paths]
+    reports = []
+    for path in paths:
+        reports.append(validate_file(path, month_facts=month_facts))
+        reports += register_reports(path, month_facts)
     # the folder's own facts and categories files, checked like a month
     reports[:0] = month_facts.reports
     for report in reports:
@@ -203,6 +207,31 @@ def year(span, data_dir: Path, reports_dir: Path, partial: bool, pdf: bool, forc
     click.echo(year_as_text(span, outcome))
 
 
+@main.command(help=N_("Derive a month's counts from its register of publications "
+                      "(data/MONTH.register.csv, or an XLSX workbook) under the Rules of the "
+                      "month, and write them into its monthly file, comments and texts kept."),
+              options_metavar=N_("[OPTIONS]"))
+@click.argument("month", metavar=N_("MONTH-OR-FILE"))
+@data_option
+@click.option("--check", is_flag=True,
+              help=N_("Write nothing; list each difference, exit 1 if there is one."))
+@lang_option
+def tally(month: str, data_dir: Path, check: bool) -> None:
+    from .tally import tally_month
+
+    workspace = find_workspace(data_dir)
+    path = month_file(month, workspace.data_dir)
+    outcome = tally_month(path, workspace, check)
+    say("\n".join(outcome.lines))
+    if outcome.written:
+        click.echo(_("{path}: {count} figure(s) written from its register").format(
+            path=path, count=outcome.differences))
+    elif not outcome.differences:
+        click.echo(_("{path}: every figure is what its register derives").format(path=path))
+    elif check:
+        sys.exit(1)
+
+
 @main.command(help=N_("Print how every figure changed from one month to another."),
               options_metavar=N_("[OPTIONS]"))
 @click.argument("before", metavar=N_("MONTH-OR-FILE"))
@@ -232,15 +261,21 @@ def compare(before: str, after: str, data_dir: Path) -> None:
                       "at zero, ready to fill in."), options_metavar=N_("[OPTIONS]"))
 @click.argument("period", callback=period_argument, metavar=N_("MONTH"))
 @data_option
+@click.option("--register", "with_register", is_flag=True,
+              help=N_("Also write the month's empty register of publications (CSV: its header "
+                      "and a commented example row), for `hearings tally`."))
 @lang_option
-def new(period, data_dir: Path) -> None:
-    from .new import new_month
+def new(period, data_dir: Path, with_register: bool) -> None:
+    from .new import new_month, new_register
     from .output import new_as_text
 
     workspace = find_workspace(data_dir)
     path, source, warnings, unknown, renamed = new_month(period, workspace.data_dir,
                                                          workspace)
     click.echo(new_as_text(path, source, warnings, unknown, renamed))
+    if with_register:
+        click.echo(_("{path}: written, its header and an example row to replace").format(
+            path=new_register(period, workspace.data_dir)))
 
 
 @main.command(help=N_("Write schema/monthly.schema.json, schema/facts.schema.json and "

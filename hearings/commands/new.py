@@ -226,3 +226,29 @@ def new_month(period: Period, data_dir: Path, workspace: Workspace | None = None
             path=path, reason=err.strerror or err)) from err
     return (path, previous if people else None, report.warnings,
             unknown_text(period, month_facts, month_facts.reference), renamed)
+
+
+def new_register(period: Period, data_dir: Path) -> Path:
+    """data/<period>.register.csv: the register's header and a commented example row (a row
+    whose first cell starts with # is not read); never over an existing file."""
+    import csv
+    import io
+
+    from ..month.register import COLUMNS
+
+    example = {"region": "# Акмолинская", "kind": "announcement",
+               "url": f"https://example.kz/hearings/{period}/1", "project": "Проект …",
+               "placed": str(period.first_day), "seen": str(period.first_day),
+               "form": "hearing", "hearing": str(period.last_day),
+               "note": "пример: удалите эту строку"}
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(list(COLUMNS))
+    writer.writerow([example.get(key, "") for key in COLUMNS])
+    path = data_dir / f"{period}.register.csv"
+    try:
+        write_new(path, text.getvalue().encode("utf-8"))
+    except FileExistsError as err:
+        raise MonthExistsError(_("{path} exists already; it is left as it is").format(
+            path=path)) from err
+    return path

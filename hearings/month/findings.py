@@ -111,6 +111,35 @@ KINDS: dict[str, Kind] = {
         "the row ends on {end}, before it starts on {start}")),
     "facts-edition-unknown": Kind(ERROR, N_(
         "no rules row names the edition '{edition}'; known editions: {editions}")),
+    # the register of publications beside a monthly file (data/<month>.register.csv)
+    "register-mismatch": Kind(ERROR, N_(
+        "the file says {found}, the register {register} derives {expected} (its rows: "
+        "{rows}); `hearings tally` writes what it derives")),
+    "register-invalid": Kind(ERROR, N_(
+        "the register {register} has {count} problem(s), shown with it; nothing is derived "
+        "from it until they are fixed")),
+    "register-earlier-invalid": Kind(ERROR, N_(
+        "the register of an earlier month, {other}, has {count} problem(s): a protocol of its "
+        "announcements cannot be matched until they are fixed")),
+    "register-unreadable": Kind(ERROR, N_("the register cannot be read: {reason}")),
+    "register-column-unknown": Kind(ERROR, N_("unknown column '{key}'; {hint}")),
+    "register-column-missing": Kind(ERROR, N_("the register has no column '{key}'")),
+    "register-region-unknown": Kind(ERROR, N_(
+        "no region in force that month is written '{found}'; {hint}")),
+    "register-value-unknown": Kind(ERROR, N_("{key}: '{found}' is none of: {expected}")),
+    "register-value-missing": Kind(ERROR, N_("{key} is empty; every row needs it")),
+    "register-date-invalid": Kind(ERROR, N_(
+        "{key}: '{found}' is no date; write 2020-08-25 or 25.08.2020")),
+    "register-date-outside": Kind(ERROR, N_(
+        "{key}: {found} lies outside {start} to {end}, where the month's register reaches")),
+    "register-url-invalid": Kind(ERROR, N_(
+        "'{found}' is no web address (http or https)")),
+    "register-url-twice": Kind(ERROR, N_(
+        "{found} is listed twice, here and in row {line}; a publication is one row")),
+    "register-protocol-before-hearing": Kind(ERROR, N_(
+        "the protocol is placed on {found}, before its hearing on {expected}")),
+    "register-survey-reversed": Kind(ERROR, N_(
+        "the survey ends on {found}, before it begins on {expected}")),
     # a folder's reference/categories.yaml
     "categories-code-twice": Kind(ERROR, N_(
         "'{code}' is given twice, here and on line {line}; a category or group is changed by "

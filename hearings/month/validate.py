@@ -13,6 +13,7 @@ from .facts.dated import Facts, facts
 from .findings import FileReport, Finding
 from .load import Document, LoadError, Mark, decode, load, parse
 from .reference import Period
+from .tally import check_register
 
 
 def _describe(value: object) -> str:
@@ -34,7 +35,7 @@ def check_file(path: Path, file: str | None = None, month_facts: Facts | None = 
         document = load(path, file)
     except LoadError as err:
         return unreadable(err, file), None
-    return check_document(document, month_facts)
+    return check_document(document, month_facts, path)
 
 
 def check_text(text: str, file: str, month_facts: Facts | None = None) -> FileReport:
@@ -47,14 +48,15 @@ def check_text(text: str, file: str, month_facts: Facts | None = None) -> FileRe
             "it is larger than {limit} ({size})").format(
                 limit=size_text(TEXT_LIMIT), size=size_text(len(raw)))), file)
     try:
-        return check_document(parse(decode(raw), file), month_facts)[0]
+        return check_document(parse(decode(raw), file), month_facts, Path(file))[0]
     except LoadError as err:
         return unreadable(err, file)
 
 
-def check_document(document: Document, month_facts: Facts | None = None
-                   ) -> tuple[FileReport, Context | None]:
-    """The findings for a loaded file, and its context for the build."""
+def check_document(document: Document, month_facts: Facts | None = None,
+                   path: Path | None = None) -> tuple[FileReport, Context | None]:
+    """The findings for a loaded file, and its context for the build; with the file's
+    `path`, its counts against the register beside it, where it has one."""
     file = document.file
     if not isinstance(document.data, dict):
         mark = document.where(())
@@ -65,6 +67,8 @@ def check_document(document: Document, month_facts: Facts | None = None
     findings = list(check_schema(context))
     for check in CHECKS:
         findings.extend(check(context))
+    if path is not None:
+        findings.extend(check_register(context, path))
     report = FileReport(file, findings)
     if not report.errors:
         figures = table_figures(context)

@@ -47,6 +47,7 @@ class Edition:
     row: Row
     clauses: dict[str, Row]   # category -> its clause (value {ru, kk}, or None: none cited)
     wording: dict[str, Row]   # category -> its sentences under this edition, where they differ
+    register: dict[str, Row] = field(default_factory=dict)  # rule -> its figures (register)
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class Facts:
     # the regions and categories: the package's, or with the folder's own categories
     reference: Reference = field(default_factory=reference)
     categories_report: FileReport | None = None  # the folder's categories file, as checked
+    register: dict[str, dict[str, Row]] = field(default_factory=dict)  # edition -> rule -> row
 
     @property
     def reports(self) -> list[FileReport]:
@@ -145,7 +147,7 @@ class Facts:
                    _dated(data.get("rules"), origin, lines, ("rules",)),
                    {key: _dated(rows, origin, lines, ("departments", key))
                     for key, rows in (data.get("departments") or {}).items()},
-                   by_edition("clauses"), by_edition("wording"))
+                   by_edition("clauses"), by_edition("wording"), register=by_edition("register"))
 
     def over(self, package: Facts, file: str, report: FileReport) -> Facts:
         """These facts (a folder's) taking precedence over the package's, fact by fact and
@@ -159,7 +161,8 @@ class Facts:
                                    *(k for k in self.departments if k not in package.departments)]}
         return Facts(self.ministry + package.ministry, self.rules + package.rules, departments,
                      merged(self.clauses, package.clauses), merged(self.wording, package.wording),
-                     file, report, reference=self.reference)
+                     file, report, reference=self.reference,
+                     register=merged(self.register, package.register))
 
     @property
     def editions(self) -> set[str]:
@@ -190,7 +193,8 @@ class Facts:
             rules.value["edition"], rules.value["title"],
             {lang: rules.value[lang] for lang in LANGUAGES}, rules,
             self.clauses.get(rules.value["edition"], {}),
-            self.wording.get(rules.value["edition"], {}))
+            self.wording.get(rules.value["edition"], {}),
+            self.register.get(rules.value["edition"], {}))
         return MonthFacts(day, ministry, edition, departments, bodies, self.file, gaps,
                           self.modeline)
 

@@ -27,6 +27,13 @@ def _texts(description: str) -> dict:
             "properties": {lang: {"$ref": "#/$defs/text"} for lang in LANGUAGES}}
 
 
+def _days(description: str) -> dict:
+    """A number of days, and whether calendar or working days are counted."""
+    return {"description": description, "type": "object", "additionalProperties": False,
+            "properties": {"days": {"type": "integer", "minimum": 0, "maximum": 366},
+                           "count": {"enum": ["calendar", "working"]}}}
+
+
 def facts_schema(ref: Reference, categories: tuple[str, ...] | None = None) -> dict:
     """The schema of a facts file; category and region codes come from the reference data.
     Which keys a row needs (a source and both texts, or only `unknown`) is checked apart, so
@@ -93,6 +100,25 @@ def facts_schema(ref: Reference, categories: tuple[str, ...] | None = None) -> d
                 "one finding, many, many websites."),
                 {"type": "object", "additionalProperties": False, "required": list(LANGUAGES),
                  "properties": {lang: forms for lang in LANGUAGES}}),
+            "register": {
+                "description": N_(
+                    "Under an edition, the figures the register's rules count with; a rule not "
+                    "given is not known under it, and derives nothing."),
+                "type": "array", "items": {
+                    "type": "object", "additionalProperties": False,
+                    "required": ["edition", "source"],
+                    "properties": {
+                        "edition": edition, "source": row["source"],
+                        "notice": {**_days(N_(
+                            "How many days before its hearing an announcement must appear.")),
+                            "required": ["days", "count"]},
+                        "protocol": {**_days(N_(
+                            "How many days after the hearing its protocol must appear.")),
+                            "required": ["days", "count"]},
+                        "sighting": {**_days(N_(
+                            "How many days after the placement date an announcement states "
+                            "its first sighting may be, before the date counts as backdated.")),
+                            "required": ["days"]}}}},
             "departments": {
                 "description": N_("The bodies whose websites are monitored: usual, each "
                                   "region's department; under a region's code, its own body."),
@@ -201,7 +227,7 @@ def _check_editions(context: Context, known: set[str]) -> Iterator[Finding]:
     the package's); a category is given once per edition in one file."""
     rules = context.data.get("rules")
     editions = set(known) | {row.get("edition") for row in rules or [] if isinstance(row, dict)}
-    for fact in ("clauses", "wording"):
+    for fact in ("clauses", "wording", "register"):
         given: dict[tuple, tuple] = {}
         for index, row in enumerate(context.data.get(fact) or []):
             if not isinstance(row, dict) or not isinstance(row.get("edition"), str):

@@ -1,0 +1,235 @@
+"""The register of publications: August 2020's derives exactly its monthly file; each rule at
+its edges; validate names a count the register derives otherwise; tally writes the figures in
+place; a workbook and LibreOffice Calc's CSV of it give the same; bad rows are findings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from hearings.commands.cli import main
+
+from .conftest import ROOT
+from .make_register import HEADER, register_text
+
+AUGUST = ROOT / "data" / "2020-08.yaml"
+REGISTER = ROOT / "data" / "2020-08.register.csv"
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, ["--lang", "en", *args])
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch) -> Path:
+    (tmp_path / "data").mkdir()
+    shutil.copy(AUGUST, tmp_path / "data")
+    shutil.copy(REGISTER, tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_the_committed_register_is_the_script_s_and_derives_august_exactly(folder) -> None:
+    assert REGISTER.read_bytes().decode("utf-8") == register_text(AUGUST)
+    result = _run("tally", "2020-08", "--check")
+    assert result.exit_code == 0, result.output
+    assert "every figure is what its register derives" in result.output
+    assert "not known: the protocol's deadline after the hearing" in result.output
+
+
+def test_validate_names_a_count_the_register_derives_otherwise(folder) -> None:
+    path = folder / "data" / "2020-08.yaml"
+    text = path.read_text(encoding="utf-8")
+    akmola = text.index("  akmola:")
+    path.write_text(text[:akmola] + text[akmola:].replace("backdated: 2", "backdated: 3", 1),
+                    encoding="utf-8")
+    result = _run("validate", "data/2020-08.yaml")
+    assert result.exit_code == 1
+    [line] = [line for line in result.output.splitlines() if "[register-mismatch]" in line]
+    rows = [i for i, row in enumerate(csv.reader(io.StringIO(REGISTER.read_text("utf-8"))), 1)
+            if row[0] == "Акмолинская" and row[4] == "2020-08-11"]
+    assert line.startswith(f"data/2020-08.yaml:{_line(text, akmola, 'backdated: 2')}:")
+    assert (f"Akmola Region › Backdated: the file says 3, the register "
+            f"2020-08.register.csv derives 2 (its rows: {rows[0]}, {rows[1]})") in line
+
+
+def _line(text: str, start: int, needle: str) -> int:
+    return text[:text.index(needle, start)].count("\n") + 1
+
+
+def test_tally_writes_the_derived_figures_in_place(folder) -> None:
+    path = folder / "data" / "2020-08.yaml"
+    original = path.read_text(encoding="utf-8")
+    akmola = original.index("  akmola:")
+    changed = original[:akmola] + original[akmola:].replace("backdated: 2", "backdated: 0", 1)
+    path.write_text(changed, encoding="utf-8")
+    check = _run("tally", "2020-08", "--check")
+    assert check.exit_code == 1 and "Akmola Region › Backdated: 0 → 2" in check.output
+    assert path.read_text(encoding="utf-8") == changed  # --check writes nothing
+    result = _run("tally", "2020-08")
+    assert result.exit_code == 0, result.output
+    assert "1 figure(s) written" in result.output
+    assert path.read_text(encoding="utf-8") == original  # comments, order and texts kept
+
+
+def _edited(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _row(region="Костанайская", kind="announcement", url="https://k.example.kz/a/1",
+         placed="2020-08-10", seen="2020-08-10", form="hearing", hearing="2020-09-10",
+         survey=("", ""), announcement="", finding="") -> list[str]:
+    return [region, kind, url, "Проект", placed, seen, form, hearing, *survey, announcement,
+            finding, ""]
+
+
+def _tally_of(folder: Path, rows: list[list[str]], facts: str | None = None,
+              earlier: list[list[str]] | None = None) -> dict:
+    """The figures the rows derive for Kostanay in August 2020 (the other regions empty)."""
+    from hearings.files.workspace import Workspace
+    from hearings.month.reference import Period
+    from hearings.month.tally import month_register
+
+    if facts:
+        (folder / "reference").mkdir(exist_ok=True)
+        (folder / "reference" / "facts.yaml").write_text(facts, encoding="utf-8")
+    register = folder / "data" / "2020-08.register.csv"
+    register.write_text(_edited(rows), encoding="utf-8")
+    if earlier is not None:
+        (folder / "data" / "2020-07.register.csv").write_text(_edited(earlier), "utf-8")
+    workspace = Workspace(folder)
+    found, result = month_register(folder / "data" / "2020-08.yaml", Period.parse("2020-08"),
+                                   workspace.checked_facts())
+    assert result is not None, [f.message for f in found.findings]
+    return {k: v for k, v in result.figures["kostanay"].items() if v}
+
+
+def test_twenty_days_notice_is_enough_nineteen_is_not(folder) -> None:
+    assert _tally_of(folder, [_row(hearing="2020-08-30")]) == {"announcements": 1}
+    assert _tally_of(folder, [_row(hearing="2020-08-29")]) == {
+        "announcements": 1, "less-than-20-days": 1}
+
+
+def test_a_backdated_sighting_counts_from_the_day_it_was_seen(folder) -> None:
+    # seen the day after the stated day: daily monitoring, not backdated
+    assert _tally_of(folder, [_row(placed="2020-08-10", seen="2020-08-11",
+                                   hearing="2020-08-30")]) == {"announcements": 1}
+    # seen two days after: backdated, and its 20 days count from the 12th
+    assert _tally_of(folder, [_row(placed="2020-08-10", seen="2020-08-12",
+                                   hearing="2020-08-30")]) == {
+        "announcements": 1, "backdated": 1, "less-than-20-days": 1}
+
+
+def test_the_turn_of_the_month(folder) -> None:
+    # stated 31 July, seen 1 August: it appeared in July, and is not August's placed
+    assert _tally_of(folder, [_row(placed="2020-07-31", seen="2020-08-01")]) == {}
+    # stated 30 July, seen 1 August: backdated, it appeared in August
+    assert _tally_of(folder, [_row(placed="2020-07-30", seen="2020-08-01")]) == {
+        "announcements": 1, "backdated": 1}
+
+
+def test_a_survey_announced_late_or_without_its_period(folder) -> None:
+    late = _row(form="survey", hearing="", survey=("2020-08-05", "2020-08-20"))
+    open_ended = _row(url="https://k.example.kz/a/2", form="survey", hearing="",
+                      survey=("2020-08-15", ""))
+    assert _tally_of(folder, [late, open_ended]) == {
+        "announcements": 2, "posted-after-survey-start": 1, "survey-period-missing": 1}
+
+
+PROTOCOL_FACTS = """\
+register:
+  - edition: order-135-p
+    source: a test entry, not an act
+    protocol: {days: 10, count: calendar}
+"""
+
+
+def test_a_protocol_of_an_earlier_month_s_announcement(folder) -> None:
+    july = [_row(url="https://k.example.kz/a/7", placed="2020-07-01", seen="2020-07-01",
+                 hearing="2020-07-25")]
+    # due on 4 August, none by the month's end: missing in August, July's register's row
+    assert _tally_of(folder, [], PROTOCOL_FACTS, july) == {"protocol-missing": 1}
+    answered = _row(kind="protocol", url="https://k.example.kz/p/1", placed="2020-08-03",
+                    seen="2020-08-03", form="", hearing="",
+                    announcement="https://k.example.kz/a/7")
+    assert _tally_of(folder, [answered], PROTOCOL_FACTS, july) == {"protocols": 1}
+
+
+def test_bad_rows_are_findings_with_row_and_column_and_nothing_is_written(folder) -> None:
+    rows = [_row(region="Костанайска"), _row(url="https://k.example.kz/a/1"),
+            _row(url="https://k.example.kz/a/3", kind="notice"),
+            _row(url="https://k.example.kz/a/4", placed="31.02.2020"),
+            _row(url="https://k.example.kz/a/5", seen="2020-09-01"),
+            _row(url="https://k.example.kz/a/6", form="survey",
+                 survey=("2020-08-20", "2020-08-10")),
+            _row(url="https://k.example.kz/p/1", kind="protocol", placed="2020-08-01",
+                 hearing="2020-08-05")]
+    (folder / "data" / "2020-08.register.csv").write_text(_edited(rows), encoding="utf-8")
+    before = (folder / "data" / "2020-08.yaml").read_bytes()
+    result = _run("tally", "2020-08")
+    assert result.exit_code == 1
+    said = [line.removeprefix("Error: ").split(" error ")[0] + " "
+            + line.split("[")[1].split("]")[0]
+            for line in result.output.splitlines() if "error [" in line]
+    assert said == [
+        "data/2020-08.register.csv:2:1: register-region-unknown",
+        "data/2020-08.register.csv:3:3: register-url-twice",
+        "data/2020-08.register.csv:4:2: register-value-unknown",
+        "data/2020-08.register.csv:5:5: register-date-invalid",
+        "data/2020-08.register.csv:6:6: register-date-outside",
+        "data/2020-08.register.csv:7:10: register-survey-reversed",
+        "data/2020-08.register.csv:8:5: register-protocol-before-hearing"]
+    assert "the closest is 'костанайская'" in result.output
+    assert (folder / "data" / "2020-08.yaml").read_bytes() == before
+    validate = _run("validate", "data/2020-08.yaml")
+    assert validate.exit_code == 1 and "[register-invalid]" in validate.output
+
+
+def test_a_file_that_is_no_spreadsheet(folder) -> None:
+    (folder / "data" / "2020-08.register.csv").unlink()
+    (folder / "data" / "2020-08.register.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    result = _run("tally", "2020-08", "--check")
+    assert result.exit_code == 1
+    assert "register-unreadable" in result.output and "it is no workbook" in result.output
+
+
+def _workbook(path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    for row in csv.reader(io.StringIO(REGISTER.read_text(encoding="utf-8"))):
+        sheet.append(row)
+    book.save(path)
+
+
+def test_the_workbook_and_calc_s_csv_of_it_derive_the_same(folder, tmp_path) -> None:
+    (folder / "data" / "2020-08.register.csv").unlink()
+    workbook = folder / "data" / "2020-08.register.xlsx"
+    _workbook(workbook)
+    result = _run("tally", "2020-08", "--check")
+    assert result.exit_code == 0, result.output
+    if shutil.which("soffice") is None or not Path("/usr/lib/libreoffice/program/libsclo.so"
+                                                    ).exists():
+        pytest.skip("LibreOffice Calc is not installed")
+    out = tmp_path / "calc"
+    # as a Russian Calc saves it: `;` between cells, Windows-1251 (LibreOffice's encoding 34)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):59,34,34",
+                    "--outdir", str(out), str(workbook)],
+                   check=True, capture_output=True, timeout=120)
+    assert b";" in (out / "2020-08.register.csv").read_bytes()[:200]
+    assert "г. Нур-Султан".encode("cp1251") in (out / "2020-08.register.csv").read_bytes()
+    workbook.unlink()
+    shutil.copy(out / "2020-08.register.csv", folder / "data" / "2020-08.register.csv")
+    result = _run("tally", "2020-08", "--check")
+    assert result.exit_code == 0, result.output
