@@ -53,6 +53,17 @@ def _cache_of_its_own(tmp_path_factory):
     os.environ["HEARINGS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
+@pytest.fixture(autouse=True)
+def _messages_in_english_after_each_test():
+    """Each test starts with the messages in English, whatever the one before chose (`--lang`
+    and a language server's client set the process's language)."""
+    from hearings.i18n import language, set_language
+
+    if language() != "en":
+        set_language("en")
+    yield
+
+
 def writing_expected() -> bool:
     """HEARINGS_WRITE_EXPECTED=1 (or HEARINGS_WRITE_GOLDEN=1, its older name): the tests that
     compare an output with a file kept beside them (a fixture's expected.txt, a golden text)
