@@ -95,8 +95,8 @@ def _row(region="Костанайская", kind="announcement", url="https://k.
 
 
 def _tally_of(folder: Path, rows: list[list[str]], facts: str | None = None,
-              earlier: list[list[str]] | None = None) -> dict:
-    """The figures the rows derive for Kostanay in August 2020 (the other regions empty)."""
+              earlier: list[list[str]] | None = None, month: str = "2020-08") -> dict:
+    """The figures the rows derive for Kostanay in the month (the other regions empty)."""
     from hearings.files.workspace import Workspace
     from hearings.month.reference import Period
     from hearings.month.tally import month_register
@@ -104,12 +104,12 @@ def _tally_of(folder: Path, rows: list[list[str]], facts: str | None = None,
     if facts:
         (folder / "reference").mkdir(exist_ok=True)
         (folder / "reference" / "facts.yaml").write_text(facts, encoding="utf-8")
-    register = folder / "data" / "2020-08.register.csv"
+    register = folder / "data" / f"{month}.register.csv"
     register.write_text(_edited(rows), encoding="utf-8")
     if earlier is not None:
         (folder / "data" / "2020-07.register.csv").write_text(_edited(earlier), "utf-8")
     workspace = Workspace(folder)
-    found, result = month_register(folder / "data" / "2020-08.yaml", Period.parse("2020-08"),
+    found, result = month_register(folder / "data" / f"{month}.yaml", Period.parse(month),
                                    workspace.checked_facts())
     assert result is not None, [f.message for f in found.findings]
     return {k: v for k, v in result.figures["kostanay"].items() if v}
@@ -233,3 +233,33 @@ def test_the_workbook_and_calc_s_csv_of_it_derive_the_same(folder, tmp_path) -> 
     shutil.copy(out / "2020-08.register.csv", folder / "data" / "2020-08.register.csv")
     result = _run("tally", "2020-08", "--check")
     assert result.exit_code == 0, result.output
+
+
+WORKING = """\
+register:
+  - edition: order-286-2024
+    source: a test entry, not an act
+    notice: {days: 20, count: working}
+    sighting: {days: 1}
+"""
+
+
+def test_twenty_working_days_over_may_2024_s_holidays_and_transfer(folder) -> None:
+    """From Thursday 2 May 2024: the 3rd, Saturday the 4th (worked: transferred to the 8th),
+    the 6th; the 7th, 8th and 9th off (Defender's Day, the transferred day, Victory Day); the
+    10th and three weeks: the 31st is the 19th working day, Monday 3 June the 20th."""
+    def row(hearing: str) -> list[str]:
+        return _row(placed="2024-05-02", seen="2024-05-02", hearing=hearing)
+
+    assert _tally_of(folder, [row("2024-05-31")], WORKING, month="2024-05") == {
+        "announcements": 1, "less-than-20-days": 1}
+    assert _tally_of(folder, [row("2024-06-03")], WORKING, month="2024-05") == {
+        "announcements": 1}
+    # in calendar days both are enough: the same rows under a calendar rule
+    calendar = WORKING.replace("count: working", "count: calendar")
+    assert _tally_of(folder, [row("2024-05-31")], calendar, month="2024-05") == {
+        "announcements": 1}
+    # a transfer the package does not know, from the folder's facts: the 31st off
+    own = WORKING + "calendar:\n  - {day: 2024-05-31, off: true, source: a test entry}\n"
+    assert _tally_of(folder, [row("2024-06-03")], own, month="2024-05") == {
+        "announcements": 1, "less-than-20-days": 1}

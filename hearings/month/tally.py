@@ -38,18 +38,43 @@ def appeared(entry: Entry, sighting: int | None) -> dt.date:
 
 
 def _figures(month: MonthFacts) -> tuple[dict, list[str]]:
-    """The rules' figures under the edition in force, and the rules that derive nothing: not
-    known, or counting working days (no calendar of Kazakhstan's working days here yet)."""
+    """The rules' figures under the edition in force, and the rules not known (they derive
+    nothing)."""
     rows = month.rules.register if month.rules else {}
     figures, unknown = {}, []
     for name in ("notice", "sighting", "protocol"):
         row = rows.get(name)
-        value = row.value if row is not None else None
-        if value is None or value.get("count", "calendar") != "calendar":
+        figures[name] = row.value if row is not None else None
+        if figures[name] is None:
             unknown.append(name)
-            value = None
-        figures[name] = value
     return figures, unknown
+
+
+class Calendar:
+    """Kazakhstan's working days: Monday to Friday, less the holidays and the transferred days
+    off of the `holidays` package's KZ calendar, plus its weekend days worked; the facts' own
+    days (a transfer the package lacks) over it."""
+
+    def __init__(self, own: dict[dt.date, bool]):
+        self.own = own
+        self._years: dict[int, object] = {}
+
+    def working(self, day: dt.date) -> bool:
+        if day in self.own:
+            return not self.own[day]
+        if day.year not in self._years:
+            import holidays  # 40 ms, for the months whose rules count working days only
+
+            self._years[day.year] = holidays.country_holidays("KZ", years=day.year)
+        return self._years[day.year].is_working_day(day)
+
+    def days(self, start: dt.date, end: dt.date, count: str) -> int:
+        """The days after `start` up to `end`, both as the calendar rule counts them: all of
+        them, or the working ones."""
+        if count == "calendar":
+            return (end - start).days
+        return sum(self.working(start + dt.timedelta(days=n))
+                   for n in range(1, (end - start).days + 1))
 
 
 def tally(entries: list[Entry], month: MonthFacts, ref: Reference, period: Period,
@@ -59,6 +84,7 @@ def tally(entries: list[Entry], month: MonthFacts, ref: Reference, period: Perio
     deadline passes in this month without a protocol (in any register so far) is missing
     this month."""
     figures, unknown = _figures(month)
+    calendar = Calendar(month.calendar)
     result = Tally(period, unknown=unknown)
     sighting = figures["sighting"]["days"] if figures["sighting"] else None
     notice = figures["notice"]
@@ -84,8 +110,8 @@ def tally(entries: list[Entry], month: MonthFacts, ref: Reference, period: Perio
                     count(region, "survey-period-missing", entry)
                 elif sighting is not None and day > entry.survey_from:
                     count(region, "posted-after-survey-start", entry)
-            elif entry.hearing is not None and notice is not None \
-                    and (entry.hearing - day).days < notice["days"]:
+            elif entry.hearing is not None and notice is not None and calendar.days(
+                    day, entry.hearing, notice["count"]) < notice["days"]:
                 count(region, "less-than-20-days", entry)
         elif entry.kind == "protocol":
             count(region, "protocols", entry)
@@ -101,16 +127,26 @@ def tally(entries: list[Entry], month: MonthFacts, ref: Reference, period: Perio
             else:
                 count(region, entry.finding, entry)
     if figures["protocol"] is not None:
-        deadline = dt.timedelta(days=figures["protocol"]["days"])
         everything = [*earlier, *entries]
         answered = {e.announcement for e in everything if e.kind == "protocol"}
         for entry in everything:
             if entry.kind != "announcement" or entry.hearing is None or entry.url in answered:
                 continue
-            if period.first_day <= entry.hearing + deadline <= period.last_day \
-                    and entry.region in result.figures:
+            due = _due(entry.hearing, figures["protocol"], calendar)
+            if period.first_day <= due <= period.last_day and entry.region in result.figures:
                 count(entry.region, "protocol-missing", entry)
     return result
+
+
+def _due(hearing: dt.date, rule: dict, calendar: Calendar) -> dt.date:
+    """The protocol's last day: `days` calendar or working days after the hearing."""
+    if rule["count"] == "calendar":
+        return hearing + dt.timedelta(days=rule["days"])
+    day, left = hearing, rule["days"]
+    while left:
+        day += dt.timedelta(days=1)
+        left -= calendar.working(day)
+    return day
 
 
 def describe_unknown(names: list[str]) -> str:

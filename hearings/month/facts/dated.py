@@ -73,6 +73,7 @@ class MonthFacts:
     file: str               # where a missing fact is added: the folder's facts file
     gaps: list[Gap] = field(default_factory=list)
     modeline: str | None = None  # the first line the file gets, while there is none
+    calendar: dict = field(default_factory=dict)  # day -> off: the facts' own days
 
     def text(self, row: Row | None, lang: str) -> str | None:
         return row.value[lang] if row is not None and row.value is not None else None
@@ -124,6 +125,7 @@ class Facts:
     reference: Reference = field(default_factory=reference)
     categories_report: FileReport | None = None  # the folder's categories file, as checked
     register: dict[str, dict[str, Row]] = field(default_factory=dict)  # edition -> rule -> row
+    calendar: dict[dt.date, bool] = field(default_factory=dict)  # day -> off, beyond `holidays`
 
     @property
     def reports(self) -> list[FileReport]:
@@ -147,7 +149,9 @@ class Facts:
                    _dated(data.get("rules"), origin, lines, ("rules",)),
                    {key: _dated(rows, origin, lines, ("departments", key))
                     for key, rows in (data.get("departments") or {}).items()},
-                   by_edition("clauses"), by_edition("wording"), register=by_edition("register"))
+                   by_edition("clauses"), by_edition("wording"), register=by_edition("register"),
+                   calendar={dt.date.fromisoformat(row["day"]): row["off"]
+                             for row in data.get("calendar") or []})
 
     def over(self, package: Facts, file: str, report: FileReport) -> Facts:
         """These facts (a folder's) taking precedence over the package's, fact by fact and
@@ -162,7 +166,8 @@ class Facts:
         return Facts(self.ministry + package.ministry, self.rules + package.rules, departments,
                      merged(self.clauses, package.clauses), merged(self.wording, package.wording),
                      file, report, reference=self.reference,
-                     register=merged(self.register, package.register))
+                     register=merged(self.register, package.register),
+                     calendar={**package.calendar, **self.calendar})
 
     @property
     def editions(self) -> set[str]:
@@ -196,7 +201,7 @@ class Facts:
             self.wording.get(rules.value["edition"], {}),
             self.register.get(rules.value["edition"], {}))
         return MonthFacts(day, ministry, edition, departments, bodies, self.file, gaps,
-                          self.modeline)
+                          self.modeline, self.calendar)
 
 
 def _lines(document) -> dict:

@@ -100,6 +100,18 @@ def facts_schema(ref: Reference, categories: tuple[str, ...] | None = None) -> d
                 "one finding, many, many websites."),
                 {"type": "object", "additionalProperties": False, "required": list(LANGUAGES),
                  "properties": {lang: forms for lang in LANGUAGES}}),
+            "calendar": {
+                "description": N_(
+                    "Days the calendar of the holidays package does not know: a day off "
+                    "(a transferred day off, a holiday) or a working day (a weekend day worked), "
+                    "each with its source; the register's rules in working days count by them."),
+                "type": "array", "items": {
+                    "type": "object", "additionalProperties": False,
+                    "required": ["day", "off", "source"],
+                    "properties": {"day": {"$ref": "#/$defs/day"},
+                                   "off": {"type": "boolean", "description": N_(
+                                       "true: a day off; false: a working day.")},
+                                   "source": row["source"]}}},
             "register": {
                 "description": N_(
                     "Under an edition, the figures the register's rules count with; a rule not "
@@ -250,6 +262,23 @@ def _check_editions(context: Context, known: set[str]) -> Iterator[Finding]:
                 given.setdefault((edition, code), (fact, index, code))
 
 
+def _check_calendar(context: Context) -> Iterator[Finding]:
+    """Each day of the calendar is a day of the calendar, given once."""
+    given: dict[str, int] = {}
+    for index, row in enumerate(context.data.get("calendar") or []):
+        day = row.get("day") if isinstance(row, dict) else None
+        if not isinstance(day, str):
+            continue
+        if _day(day) is None:
+            yield context.finding("invalid-value", ("calendar", index, "day"),
+                                  expected=_("a date written YYYY-MM-DD"), found=repr(day))
+        elif day in given:
+            yield context.finding("facts-overlap", ("calendar", index), params={
+                "fact": "calendar", "line": context.document.where(
+                    ("calendar", given[day])).line, "start": day, "end": day})
+        given.setdefault(day, index)
+
+
 def _check_placeholders(context: Context) -> Iterator[Finding]:
     """A text still holding the "..." of a snippet would be printed as it is."""
     stack = [((), context.data)]
@@ -279,6 +308,7 @@ def check_facts_document(document: Document, known_editions: set[str] = frozense
         None if codes == tuple(c.code for c in reference().categories) else codes)))
     findings += _check_rows(context)
     findings += _check_editions(context, set(known_editions))
+    findings += _check_calendar(context)
     findings += _check_placeholders(context)
     return FileReport(file, findings)
 
