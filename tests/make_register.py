@@ -1,9 +1,10 @@
-"""Write data/2020-08.register.csv: a register of publications from which `hearings tally`
+"""Write tests/register/2020-08.register.csv: a register of publications from which `hearings tally`
 derives exactly the figures of data/2020-08.yaml, under the 2007 Rules (20 calendar days'
 notice; a first sighting more than a day after the stated date is backdating). Every row is
 made to order, not taken from the monitoring: the source report gives counts, not its
-notes. The two backdated announcements are the report's own (Akmola, placed "11 August",
-seen on the 25th and the 27th). Run: python -m tests.make_register"""
+notes, so it stays with the tests, never in data/ where its example addresses would reach a
+signed report's appendix. The two backdated announcements are the report's own (Akmola,
+placed "11 August", seen on the 25th and the 27th). Run: python -m tests.make_register"""
 
 from __future__ import annotations
 
@@ -104,7 +105,7 @@ def register_text(data_file: Path) -> str:
 
 
 if __name__ == "__main__":
-    target = ROOT / "data" / "2020-08.register.csv"
+    target = ROOT / "tests" / "register" / "2020-08.register.csv"
     target.write_text(register_text(ROOT / "data" / "2020-08.yaml"), encoding="utf-8",
                       newline="")
     sys.stdout.write(f"{target}\n")

@@ -26,6 +26,8 @@ from .conftest import SIGNED
 from .months import month_data, write_month
 from .test_compare import _july
 
+pytestmark = pytest.mark.pages
+
 TOTALS = {"ru": "Итого за", "kk": "бойынша барлығы"}
 
 

@@ -20,7 +20,7 @@ from .conftest import ROOT
 from .make_register import HEADER, register_text
 
 AUGUST = ROOT / "data" / "2020-08.yaml"
-REGISTER = ROOT / "data" / "2020-08.register.csv"
+REGISTER = ROOT / "tests" / "register" / "2020-08.register.csv"
 
 
 def _run(*args: str):
@@ -54,7 +54,8 @@ def test_validate_names_a_count_the_register_derives_otherwise(folder) -> None:
     assert result.exit_code == 1
     [line] = [line for line in result.output.splitlines() if "[register-mismatch]" in line]
     rows = [i for i, row in enumerate(csv.reader(io.StringIO(REGISTER.read_text("utf-8"))), 1)
-            if row[0] == "Акмолинская" and row[4] == "2020-08-11"]
+            if row[0] == "Акмолинская" and row[4] == "2020-08-11"
+            and row[5] in ("2020-08-25", "2020-08-27")]
     assert line.startswith(f"data/2020-08.yaml:{_line(text, akmola, 'backdated: 2')}:")
     assert (f"Akmola Region › Backdated: the file says 3, the register "
             f"2020-08.register.csv derives 2 (its rows: {rows[0]}, {rows[1]})") in line
@@ -263,3 +264,19 @@ def test_twenty_working_days_over_may_2024_s_holidays_and_transfer(folder) -> No
     own = WORKING + "calendar:\n  - {day: 2024-05-31, off: true, source: a test entry}\n"
     assert _tally_of(folder, [row("2024-06-03")], own, month="2024-05") == {
         "announcements": 1, "less-than-20-days": 1}
+
+
+def test_the_reports_list_each_derived_violation_in_their_appendix(folder) -> None:
+    from docx import Document
+
+    result = _run("build", "2020-08")
+    assert result.exit_code == 0, result.output
+    register = list(csv.reader(io.StringIO(REGISTER.read_text(encoding="utf-8"))))
+    backdated = [row[2] for row in register if row[0] == "Акмолинская"
+                 and row[4] == "2020-08-11" and row[5] in ("2020-08-25", "2020-08-27")]
+    for lang in ("ru", "kk"):
+        document = Document(str(folder / "reports" / "2020-08" / f"2020-08-{lang}.docx"))
+        rows = [[cell.text for cell in row.cells] for row in document.tables[-1].rows[1:]]
+        assert len(rows) == 43  # each violation of the month, from the register's rows
+        assert [row[4] for row in rows if row[4] in backdated] == backdated
+        assert {row[5] for row in rows if row[4] in backdated} == {"25.08.2020", "27.08.2020"}

@@ -96,7 +96,8 @@ def tally_month(path: Path, workspace: Workspace, check: bool) -> Tallied:
                                "assert such findings in the register's finding column").format(
                                    period=period, rules=describe_unknown(result.unknown)))
     for path_, typed, derived in changes:
-        rows = result.rows.get((path_[1], path_[-1]), []) if path_[0] == "regions" else []
+        rows = [entry.row for entry in result.rows.get((path_[1], path_[-1]), [])
+                ] if path_[0] == "regions" else []
         outcome.lines.append(_("{figure}: {typed} → {derived}").format(
             figure=_figure_name(ref, path_), typed="–" if typed is None else typed,
             derived=derived) + (_(" (register rows {rows})").format(

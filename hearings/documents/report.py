@@ -3,7 +3,7 @@ files/reports, which writes them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..files.pdf import libreoffice
@@ -14,6 +14,7 @@ from ..i18n import _
 from ..month.findings import FileReport
 from ..month.model import Month, month_from
 from ..month.reference import LANGUAGES, document_settings
+from ..month.tally import register_evidence
 from ..month.validate import check_file
 from .chart import chart_data
 from .localize import document_context, table
@@ -98,6 +99,8 @@ def prepare(data_file: Path, reports_dir: Path, *, pdf: bool = False, strict: bo
     # model, words, documents
     ref, settings = context.reference, document_settings()
     month = month_from(context.data, ref)
+    if month.evidence is None:  # the appendix from the register, where the month keeps one
+        month = replace(month, evidence=register_evidence(data_file, month, month_facts))
     in_force = month_facts.for_month(month.period)
     before, note = previous_month(
         month, previous or workspace.data_dir / f"{month.period.previous()}.yaml", month_facts)

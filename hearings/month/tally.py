@@ -25,7 +25,7 @@ class Tally:
 
     period: Period
     figures: dict[str, dict[str, int | None]] = field(default_factory=dict)
-    rows: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    rows: dict[tuple[str, str], list[Entry]] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)  # the rules not known for the month
 
 
@@ -96,7 +96,7 @@ def tally(entries: list[Entry], month: MonthFacts, ref: Reference, period: Perio
     def count(region: str, what: str, entry: Entry) -> None:
         if result.figures[region][what] is not None:
             result.figures[region][what] += 1
-        result.rows.setdefault((region, what), []).append(entry.row)
+        result.rows.setdefault((region, what), []).append(entry)
 
     for entry in entries:
         region = entry.region
@@ -123,7 +123,7 @@ def tally(entries: list[Entry], month: MonthFacts, ref: Reference, period: Perio
             what, _colon, figure = entry.finding.partition(":")
             if what.strip() == NOT_ASSESSED:
                 result.figures[region][figure.strip()] = None
-                result.rows.setdefault((region, figure.strip()), []).append(entry.row)
+                result.rows.setdefault((region, figure.strip()), []).append(entry)
             else:
                 count(region, entry.finding, entry)
     if figures["protocol"] is not None:
@@ -250,7 +250,7 @@ def check_register(context, data_file: Path) -> Iterator[Finding]:
         if path[0] != "regions" or path[-1] == "total" or not well_typed(typed):
             continue  # the totals and the summary follow, a malformed count is the schema's
         what = path[-1]
-        rows = result.rows.get((path[1], what), [])
+        rows = [entry.row for entry in result.rows.get((path[1], what), [])]
         placed = {"announcements": _("announcements placed"),
                   "protocols": _("protocols placed")}
         yield context.finding("register-mismatch", path, expected=derived, found=typed,
@@ -268,3 +268,22 @@ def register_reports(data_file: Path, month_facts) -> list:
         return []
     register = read_register(path, str(path), period, month_facts.reference)
     return [register.report] if register.findings else []
+
+
+def register_evidence(data_file: Path, month, month_facts) -> tuple | None:
+    """The violations the register derives, each with its page, project and the day it was
+    seen, in the table's order (region, then category), for the reports' appendix; None
+    without a register (or one with problems: validate has refused the month then)."""
+    from .model import Evidence
+
+    _register, result = month_register(data_file, month.period, month_facts)
+    if result is None:
+        return None
+    evidence = []
+    for row in month.rows:
+        for category in month.categories:
+            for entry in result.rows.get((row.region.code, category.code), []):
+                if row.counts.get(category.code) is not None:
+                    evidence.append(Evidence(row.region, category, entry.url, entry.seen,
+                                             entry.project or "–", None))
+    return tuple(evidence)
