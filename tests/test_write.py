@@ -25,7 +25,7 @@ from hearings.files import write
 
 from .conftest import ROOT, SIGNED
 
-KILLS = int(os.environ.get("HEARINGS_KILLS", 25))
+KILLS = int(os.environ.get("HEARINGS_KILLS", 12))
 
 
 @pytest.fixture
