@@ -253,3 +253,17 @@ def test_the_readme_s_example_is_a_valid_categories_file(tmp_path) -> None:
     july = {c.code for c in facts.reference.categories_in_force(Period.parse("2026-07"))}
     june = {c.code for c in facts.reference.categories_in_force(Period.parse("2026-06"))}
     assert july - june == {NEW} and june - july == {RETIRED}
+
+
+def test_new_writes_the_month_s_own_columns(folder, tmp_path, monkeypatch) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("reports"))
+    monkeypatch.chdir(copy)
+    result = _run("new", "2026-08")
+    assert result.exit_code == 0, result.output
+    text = (copy / "data" / "2026-08.yaml").read_text(encoding="utf-8")
+    assert text.count(f"      {NEW}: 0\n") == 20 and RETIRED not in text
+    june = _run("new", "2026-05")  # before the change: the package's eight
+    assert june.exit_code == 0, june.output
+    text = (copy / "data" / "2026-05.yaml").read_text(encoding="utf-8")
+    assert text.count(f"      {RETIRED}: 0\n") == 20 and NEW not in text
