@@ -145,9 +145,13 @@ def region_names(ref: Reference, period: Period) -> dict[str, str]:
 def read_register(path: Path, shown: str, period: Period, ref: Reference) -> Register:
     """The register at `path` (named `shown` in messages) for `period`."""
     register = Register(shown, period)
+    header: dict[str, int] = {}
 
     def wrong(row: int, column: int, code: str, **params) -> None:
-        register.findings.append(Finding(code, shown, row, column, params=params))
+        """A finding at its row and column, its path the column's name (a row's cell)."""
+        named = [key for key, index in header.items() if index == column - 1 and row > 1]
+        register.findings.append(Finding(code, shown, row, column, path=tuple(named[:1]),
+                                         params=params))
 
     try:
         raw = read_limited(path, TEXT_LIMIT)
@@ -164,7 +168,6 @@ def read_register(path: Path, shown: str, period: Period, ref: Reference) -> Reg
         return register
     names = {_norm(name): key for key, russian in COLUMNS.items()
              for name in (key, russian)}
-    header = {}
     for index, title in enumerate(rows[0]):
         key = names.get(_norm(str(title or "")))
         if key is None and str(title or "").strip():
