@@ -116,6 +116,7 @@ def test_a_terminal_sees_a_progress_bar_and_then_the_months_in_order(archive) ->
     assert periods == list(PERIODS)
 
 
+@pytest.mark.system  # worker processes and their pools
 def test_workers_are_replaced_in_rounds_and_every_month_is_built(archive, monkeypatch) -> None:
     """Seven months, two workers, two months each a round: four pools one after another."""
     from hearings.files import batch
@@ -127,6 +128,7 @@ def test_workers_are_replaced_in_rounds_and_every_month_is_built(archive, monkey
     assert len(list(Path("reports").glob("*/*-kk.docx"))) == 7
 
 
+@pytest.mark.system  # how many LibreOffice processes start
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
 def test_many_months_start_libreoffice_once_per_share(archive, libreoffice_runs) -> None:
     """Seven months with PDFs, one worker here: all fourteen DOCX in one LibreOffice run."""
