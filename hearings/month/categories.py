@@ -16,10 +16,10 @@ from functools import cache
 from ..i18n import N_, _, translations
 from .conformance import check_schema, validator_for
 from .context import Context, unreadable
+from .facts.file import DEFS, day_of
 from .findings import FileReport, Finding
 from .load import Document, LoadError, load
 from .reference import (
-    DAY_PATTERN,
     LANGUAGES,
     Reference,
     category_of,
@@ -30,7 +30,6 @@ from .reference import (
 )
 from .schema import annotate
 
-CODE = "^[a-z0-9]+(-[a-z0-9]+)*$"
 # what a new category or group needs; a package's one changed by the folder needs none of it
 NEEDED = {"categories": ("group", "header", "label", "name", "sentence"),
           "groups": ("ru", "kk", "by")}
@@ -110,13 +109,7 @@ def categories_schema() -> dict:
                                                        "after the list."))}},
             },
         },
-        "$defs": {
-            "text": {"title": N_("a non-empty text"), "type": "string", "pattern": "\\S"},
-            "day": {"title": N_("a date written YYYY-MM-DD"), "type": "string",
-                    "pattern": DAY_PATTERN},
-            "code": {"title": N_("a code of small letters, digits and hyphens"),
-                     "type": "string", "pattern": CODE},
-        },
+        "$defs": DEFS,
     }
 
 
@@ -130,13 +123,6 @@ def categories_schema_text() -> str:
     schema = categories_schema()
     annotate(schema, translations("ru").gettext, translations("kk").gettext)
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
-
-
-def _day(value: object) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 def _entries(data: dict, part: str) -> Iterator[tuple[tuple, dict]]:
@@ -166,7 +152,7 @@ def _check(context: Context, package: Reference) -> Iterator[Finding]:
                         yield context.finding("missing-key", (*path, key),
                                               mark=context.document.where(path),
                                               params={"key": key})
-            days = {key: _day(entry.get(key)) for key in ("valid_from", "valid_until")}
+            days = {key: day_of(entry.get(key)) for key in ("valid_from", "valid_until")}
             for key, day in days.items():
                 if isinstance(entry.get(key), str) and day is None:
                     yield context.finding("invalid-value", (*path, key),
@@ -189,13 +175,13 @@ def _check(context: Context, package: Reference) -> Iterator[Finding]:
             yield context.finding("categories-replaced-unknown", (*path, "replaces"), params={
                 "code": replaced})
             continue
-        start = _day(entry.get("valid_from"))
+        start = day_of(entry.get("valid_from"))
         if start is None:
             yield context.finding("missing-key", (*path, "valid_from"),
                                   mark=context.document.where(path), params={"key": "valid_from"})
             continue
         own = given["categories"].get(replaced)
-        end = _day(data["categories"][own[1]].get("valid_until")) if own else None
+        end = day_of(data["categories"][own[1]].get("valid_until")) if own else None
         if end is not None and end >= start:
             yield context.finding("categories-overlap", (*path, "valid_from"), params={
                 "code": replaced, "line": context.document.where((*own, "valid_until")).line,

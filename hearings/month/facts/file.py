@@ -27,6 +27,15 @@ def _texts(description: str) -> dict:
             "properties": {lang: {"$ref": "#/$defs/text"} for lang in LANGUAGES}}
 
 
+# What a reference file's schema refers to: a text, a day, a code (the categories' file too)
+DEFS = {
+    "text": _TEXT,
+    "day": {"title": N_("a date written YYYY-MM-DD"), "type": "string", "pattern": DAY_PATTERN},
+    "code": {"title": N_("a code of small letters, digits and hyphens"), "type": "string",
+             "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+}
+
+
 def _days(description: str) -> dict:
     """A number of days, and whether calendar or working days are counted."""
     return {"description": description, "type": "object", "additionalProperties": False,
@@ -142,13 +151,7 @@ def facts_schema(ref: Reference, categories: tuple[str, ...] | None = None) -> d
                     for key in ("usual", *(region.code for region in ref.regions))},
             },
         },
-        "$defs": {
-            "text": _TEXT,
-            "day": {"title": N_("a date written YYYY-MM-DD"), "type": "string",
-                    "pattern": DAY_PATTERN},
-            "code": {"title": N_("a code of small letters, digits and hyphens"),
-                     "type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
-        },
+        "$defs": DEFS,
     }
 
 
@@ -169,7 +172,8 @@ def facts_schema_text(ref: Reference) -> str:
     return json.dumps(editor_facts_schema(ref), ensure_ascii=False, indent=2) + "\n"
 
 
-def _day(value: object) -> dt.date | None:
+def day_of(value: object) -> dt.date | None:
+    """The day a text names, or None (not a text, or no day of the calendar)."""
     try:
         return dt.date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
@@ -212,7 +216,7 @@ def _check_rows(context: Context) -> Iterator[Finding]:
         days = {}
         for key in ("valid_from", "valid_until"):
             if isinstance(row.get(key), str):
-                days[key] = _day(row[key])
+                days[key] = day_of(row[key])
                 if days[key] is None:
                     yield context.finding("invalid-value", (*path, key),
                                           expected=_("a date written YYYY-MM-DD"),
@@ -269,7 +273,7 @@ def _check_calendar(context: Context) -> Iterator[Finding]:
         day = row.get("day") if isinstance(row, dict) else None
         if not isinstance(day, str):
             continue
-        if _day(day) is None:
+        if day_of(day) is None:
             yield context.finding("invalid-value", ("calendar", index, "day"),
                                   expected=_("a date written YYYY-MM-DD"), found=repr(day))
         elif day in given:
