@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import re
 import shutil
 import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from hearings.commands.cli import main
 
@@ -280,3 +284,130 @@ def test_the_reports_list_each_derived_violation_in_their_appendix(folder) -> No
         assert len(rows) == 43  # each violation of the month, from the register's rows
         assert [row[4] for row in rows if row[4] in backdated] == backdated
         assert {row[5] for row in rows if row[4] in backdated} == {"25.08.2020", "27.08.2020"}
+
+
+def test_an_earlier_month_s_rows_are_named_with_their_file(folder) -> None:
+    """A protocol missing in August for July's announcement: validate names July's row by its
+    file, not a row number that August's own register would read otherwise."""
+    july = [_row(url="https://k.example.kz/a/7", placed="2020-07-01", seen="2020-07-01",
+                 hearing="2020-07-25")]
+    assert _tally_of(folder, [], PROTOCOL_FACTS, july) == {"protocol-missing": 1}
+    result = _run("validate", "data/2020-08.yaml")
+    [line] = [line for line in result.output.splitlines()
+              if "[register-mismatch]" in line and "Protocol missing" in line
+              and "Kostanay" in line]
+    assert "(its rows: 2020-07.register.csv:2)" in line
+
+
+def test_an_earlier_month_s_faulty_register_blocks_only_what_needs_it(folder) -> None:
+    """July's register with a bad row: August is derived while no rule of its edition reads
+    July's announcements (the protocol's deadline unknown), and refused once one does."""
+    july = [_row(url="https://k.example.kz/a/7", placed="2020-07-01", seen="not a day",
+                 hearing="2020-07-25")]
+    assert _tally_of(folder, [_row()], None, july) == {"announcements": 1}
+    (folder / "reference").mkdir()
+    (folder / "reference" / "facts.yaml").write_text(PROTOCOL_FACTS, encoding="utf-8")
+    result = _run("tally", "2020-08", "--check")
+    assert result.exit_code == 1
+    assert "data/2020-07.register.csv:2:6: error [register-date-invalid]" in result.output
+    validate = _run("validate", "data/2020-08.yaml")
+    assert "[register-earlier-invalid]" in validate.output
+
+
+def test_rows_are_numbered_as_the_file_numbers_them(folder) -> None:
+    """Empty rows (a blank line, an empty row of a sheet) keep the rows after them at their
+    own numbers, and a header below empty rows is found where it stands."""
+    text = "\n\n" + _edited([_row(), [""] * len(HEADER), _row(url="https://k.example.kz/a/1")])
+    (folder / "data" / "2020-08.register.csv").write_text(text, encoding="utf-8")
+    result = _run("tally", "2020-08", "--check")
+    assert "data/2020-08.register.csv:6:3: error [register-url-twice]" in result.output
+
+
+def test_a_register_that_is_not_a_regular_file_is_not_read(folder) -> None:
+    register = folder / "data" / "2020-08.register.csv"
+    register.unlink()
+    os.mkfifo(register)  # a reader that opened it would wait for a writer for ever
+    result = _run("tally", "2020-08", "--check")
+    assert result.exit_code == 1
+    assert "register-unreadable" in result.output and "a named pipe" in result.output
+
+
+def _packaged(path: Path, extra: dict[str, bytes] | None = None,
+              dimension: str | None = None) -> None:
+    """August's register as a workbook, with parts added or its sheet's declared size
+    replaced."""
+    plain = path.with_suffix(".plain")
+    _workbook(plain)
+    with zipfile.ZipFile(plain) as source, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if dimension and info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"'
+                              .encode(), data)
+            target.writestr(info.filename, data)
+        for name, data in (extra or {}).items():
+            target.writestr(name, data)
+    plain.unlink()
+
+
+def test_a_workbook_is_refused_before_it_unpacks_to_more_than_a_register_holds(folder):
+    (folder / "data" / "2020-08.register.csv").unlink()
+    workbook = folder / "data" / "2020-08.register.xlsx"
+    _packaged(workbook, {"xl/media/padding.bin": bytes(80 * 1024 * 1024)})
+    assert workbook.stat().st_size < 1024 * 1024  # 80 MB of zeros pack into 80 kB
+    result = _run("tally", "2020-08", "--check")
+    assert result.exit_code == 1
+    assert "more than a register holds (64 MB)" in result.output
+
+
+def test_a_workbook_s_declared_size_is_not_trusted(folder) -> None:
+    """A sheet that declares the whole grid (1 048 576 rows of 16 384 cells) is read as its
+    cells are; a value beyond the register's columns is refused, not dropped."""
+    (folder / "data" / "2020-08.register.csv").unlink()
+    workbook = folder / "data" / "2020-08.register.xlsx"
+    _packaged(workbook, dimension="A1:XFD1048576")
+    result = _run("tally", "2020-08", "--check")
+    assert result.exit_code == 0, result.output
+    book = load_workbook(workbook)
+    book.active.cell(row=5, column=100, value="lost?")
+    book.save(workbook)
+    result = _run("tally", "2020-08", "--check")
+    assert result.exit_code == 1 and "its row 5 has a value beyond column 64" in result.output
+
+
+def test_a_file_changed_while_it_was_tallied_is_not_overwritten(folder, monkeypatch) -> None:
+    """The analyst saves the file while tally works out its figures: tally, taking the lock
+    to write, finds the file is no longer what it read, and writes nothing."""
+    import contextlib
+
+    import hearings.commands.tally as command
+
+    path = folder / "data" / "2020-08.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("backdated: 2", "backdated: 0", 1), encoding="utf-8")
+    saved = text.replace("backdated: 2", "backdated: 5", 1) + "# her own note\n"
+    real = command.folder_lock
+
+    @contextlib.contextmanager
+    def saved_meanwhile(folder_):
+        path.write_text(saved, encoding="utf-8")
+        with real(folder_):
+            yield
+
+    monkeypatch.setattr(command, "folder_lock", saved_meanwhile)
+    result = _run("tally", "2020-08")
+    assert result.exit_code == 1 and "changed while it was tallied" in result.output
+    assert path.read_text(encoding="utf-8") == saved
+
+
+def test_two_tallies_at_once_write_the_month_once(folder) -> None:
+    path = folder / "data" / "2020-08.yaml"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace("backdated: 2", "backdated: 0", 1), encoding="utf-8")
+    runs = [subprocess.Popen([sys.executable, "-m", "hearings", "--lang", "en", "tally",
+                              "2020-08"], cwd=folder, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert path.read_text(encoding="utf-8") == original

@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
-from ..files.limits import TEMPLATE_LIMIT, UnreadableFile, read_limited
+from ..files.limits import TEMPLATE_LIMIT, UnreadableFile, read_limited, zip_contents
 from ..i18n import _
 
 # what the parts of a .docx may hold unpacked: a report is about 100 kB, its images a few MB
@@ -131,15 +131,14 @@ def _table(element, number: int, after: int) -> WordTable:
 def _check_package(data: bytes) -> None:
     """A .docx is a zip: refuse one that unpacks to more than a report can hold."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
+        names, size = zip_contents(data)
     except (zipfile.BadZipFile, OSError, ValueError) as err:
         raise NotAWordFile(_("it is not a Word document (.docx): {reason}").format(
             reason=err)) from err
-    if len(infos) > PARTS_LIMIT or sum(i.file_size for i in infos) > UNPACKED_LIMIT:
+    if len(names) > PARTS_LIMIT or size > UNPACKED_LIMIT:
         raise NotAWordFile(_("it unpacks to more than a report holds ({size} MB)").format(
-            size=sum(i.file_size for i in infos) // (1024 * 1024)))
-    if "word/document.xml" not in {i.filename for i in infos}:
+            size=size // (1024 * 1024)))
+    if "word/document.xml" not in names:
         raise NotAWordFile(_("it is a zip file, but not a Word document (.docx)"))
 
 

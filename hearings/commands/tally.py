@@ -14,7 +14,7 @@ from ..files.write import write_atomically
 from ..i18n import _
 from ..month.context import category_name, path_names, period_of
 from ..month.load import LoadError, load
-from ..month.register import read_register, register_file
+from ..month.register import read_register, register_file, row_names
 from ..month.tally import derived_values, describe_unknown, differences, month_register
 from ..month.validate import check_text
 
@@ -61,6 +61,13 @@ def rewrite(document, changes: list[tuple[tuple, object, object]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _current_lines(path: Path) -> list[str] | None:
+    try:
+        return load(path).lines
+    except LoadError:
+        return None
+
+
 def tally_month(path: Path, workspace: Workspace, check: bool) -> Tallied:
     """Derive the month in `path` from its register; write it unless `check`."""
     month_facts = workspace.checked_facts()
@@ -96,12 +103,12 @@ def tally_month(path: Path, workspace: Workspace, check: bool) -> Tallied:
                                "assert such findings in the register's finding column").format(
                                    period=period, rules=describe_unknown(result.unknown)))
     for path_, typed, derived in changes:
-        rows = [entry.row for entry in result.rows.get((path_[1], path_[-1]), [])
-                ] if path_[0] == "regions" else []
+        rows = row_names(result.rows.get((path_[1], path_[-1]), []), register.file
+                         ) if path_[0] == "regions" else ""
         outcome.lines.append(_("{figure}: {typed} → {derived}").format(
             figure=_figure_name(ref, path_), typed="–" if typed is None else typed,
             derived=derived) + (_(" (register rows {rows})").format(
-                rows=", ".join(map(str, rows))) if rows else ""))
+                rows=rows) if rows else ""))
     if check or not changes:
         return outcome
     text = rewrite(document, changes)
@@ -111,7 +118,12 @@ def tally_month(path: Path, workspace: Workspace, check: bool) -> Tallied:
                          .format(first=report.errors[0].message))
     try:
         with folder_lock(path.parent):
-            write_atomically(path, text.encode("utf-8"))
+            current = _current_lines(path)
+            if current != document.lines and current != text.splitlines():
+                raise TallyError(_("{path} changed while it was tallied: nothing was written; "
+                                   "tally it again").format(path=path))
+            if current != text.splitlines():  # else another tally wrote the same meanwhile
+                write_atomically(path, text.encode("utf-8"))
     except OSError as err:
         raise WriteError(_("{path} cannot be written: {reason}").format(
             path=path, reason=err.strerror or err)) from err

@@ -15,7 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..exceptions import RenderError
-from ..files.limits import TEMPLATE_LIMIT, UnreadableFile, read_limited
+from ..files.limits import TEMPLATE_LIMIT, UnreadableFile, read_limited, zip_contents
 from ..files.workspace import shown
 from ..i18n import _
 
@@ -45,12 +45,11 @@ def template_bytes(path: Path) -> bytes:
         raise RenderError(_("{template} cannot be read: {reason}").format(
             template=shown(path), reason=err)) from err
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            entries = package.infolist()
+        names, size = zip_contents(data)
     except (zipfile.BadZipFile, ValueError, OSError) as err:
         raise RenderError(_("{template} is not a Word document (.docx): {reason}").format(
             template=shown(path), reason=err)) from err
-    if len(entries) > _MAX_ENTRIES or sum(e.file_size for e in entries) > _MAX_UNPACKED:
+    if len(names) > _MAX_ENTRIES or size > _MAX_UNPACKED:
         raise RenderError(_("{template} unpacks to more than {limit} MB: it is not a report's "
                             "template").format(template=shown(path),
                                                limit=_MAX_UNPACKED // 1024 // 1024))

@@ -3,8 +3,10 @@ only, never blocking on a FIFO or a device, never more than a limit."""
 
 from __future__ import annotations
 
+import io
 import os
 import stat
+import zipfile
 from pathlib import Path
 
 from ..i18n import _
@@ -57,6 +59,16 @@ def read_limited(path: Path, limit: int = TEXT_LIMIT, follow_links: bool = True)
         raise UnreadableFile(err.strerror or str(err)) from err
     finally:
         os.close(fd)
+
+
+def zip_contents(data: bytes) -> tuple[list[str], int]:
+    """A zip package's (DOCX, XLSX) part names and the bytes they unpack to, as its directory
+    declares them: zipfile unpacks no part beyond its declared size, so a package can be
+    refused before any part is unpacked. zipfile.BadZipFile, ValueError or OSError when the
+    bytes are no zip."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        infos = package.infolist()
+    return [info.filename for info in infos], sum(info.file_size for info in infos)
 
 
 def _kind(mode: int) -> str:

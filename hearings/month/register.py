@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..files.limits import TEXT_LIMIT, UnreadableFile, read_limited
+from ..files.limits import TEXT_LIMIT, UnreadableFile, read_limited, size_text, zip_contents
 from ..i18n import _
 from .findings import FileReport, Finding
 from .reference import LANGUAGES, Period, Reference
@@ -30,6 +30,11 @@ FORMS = ("hearing", "survey")
 NOT_ASSESSED = "n/a"  # finding "n/a: <figure>": the region's figure could not be assessed
 DAYS = ("placed", "seen", "hearing", "survey_from", "survey_to")
 REACH = dt.timedelta(days=366)  # how far from its month a stated day may lie
+# A register of a month is a few hundred rows: 50 kB as a workbook, 300 kB unpacked
+UNPACKED_LIMIT = 64 * 1024 * 1024
+PARTS_LIMIT = 200
+ROW_LIMIT = 100_000
+COLUMN_LIMIT = 64
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
@@ -51,6 +56,7 @@ class Entry:
     announcement: str | None
     finding: str | None
     note: str
+    file: str = ""        # its register's file name
 
 
 @dataclass
@@ -66,6 +72,13 @@ class Register:
     @property
     def report(self) -> FileReport:
         return FileReport(self.file, self.findings)
+
+
+def row_names(entries: list[Entry], own: str) -> str:
+    """The register rows that make a figure, for messages: a row of the month's own register
+    by its number, one of an earlier month's with its file ("2020-07.register.csv:12")."""
+    return ", ".join(str(e.row) if e.file == Path(own).name else f"{e.file}:{e.row}"
+                     for e in entries)
 
 
 def register_file(data_file: Path) -> Path | None:
@@ -97,12 +110,29 @@ def _sheet_rows(raw: bytes) -> list[list[object]]:
     from openpyxl import load_workbook
 
     try:
+        names, size = zip_contents(raw)
+    except (zipfile.BadZipFile, ValueError, OSError) as err:
+        raise ValueError(_("it is no workbook ({reason})").format(reason=err)) from err
+    if len(names) > PARTS_LIMIT or size > UNPACKED_LIMIT:
+        raise ValueError(_("it unpacks to {size} in {parts} parts, more than a register holds "
+                           "({limit})").format(size=size_text(size), parts=len(names),
+                                               limit=size_text(UNPACKED_LIMIT)))
+    try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
         raise ValueError(_("it is no workbook ({reason})").format(reason=err)) from err
     sheet = book.worksheets[0]
-    rows = [list(row) for row, _ in zip(sheet.iter_rows(values_only=True),
-                                        range(100_000), strict=False)]
+    sheet.reset_dimensions()  # its declared size is not trusted: each row as wide as its cells
+    rows = []
+    for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
+        if number > ROW_LIMIT:
+            raise ValueError(_("its first sheet has more than {limit} rows").format(
+                limit=ROW_LIMIT))
+        beyond = row[COLUMN_LIMIT:]
+        if beyond.count(None) != len(beyond):
+            raise ValueError(_("its row {row} has a value beyond column {limit}").format(
+                row=number, limit=COLUMN_LIMIT))
+        rows.append(list(row[:COLUMN_LIMIT]))
     book.close()
     return rows
 
@@ -146,10 +176,11 @@ def read_register(path: Path, shown: str, period: Period, ref: Reference) -> Reg
     """The register at `path` (named `shown` in messages) for `period`."""
     register = Register(shown, period)
     header: dict[str, int] = {}
+    top = 1  # the header's row: the first that is not empty
 
     def wrong(row: int, column: int, code: str, **params) -> None:
         """A finding at its row and column, its path the column's name (a row's cell)."""
-        named = [key for key, index in header.items() if index == column - 1 and row > 1]
+        named = [key for key, index in header.items() if index == column - 1 and row > top]
         register.findings.append(Finding(code, shown, row, column, path=tuple(named[:1]),
                                          params=params))
 
@@ -162,30 +193,32 @@ def read_register(path: Path, shown: str, period: Period, ref: Reference) -> Reg
     except (ValueError, csv.Error) as err:
         wrong(1, 1, "register-unreadable", reason=str(err))
         return register
-    rows = [row for row in rows if any(str(v).strip() for v in row if v is not None)]
+    rows = [(number, row) for number, row in enumerate(rows, 1)
+            if any(str(v).strip() for v in row if v is not None)]  # numbered as the file
     if not rows:
         wrong(1, 1, "register-unreadable", reason=_("it has no header row"))
         return register
+    top = rows[0][0]
     names = {_norm(name): key for key, russian in COLUMNS.items()
              for name in (key, russian)}
-    for index, title in enumerate(rows[0]):
+    for index, title in enumerate(rows[0][1]):
         key = names.get(_norm(str(title or "")))
         if key is None and str(title or "").strip():
             close = difflib.get_close_matches(_norm(str(title)), list(names), n=1)
-            wrong(1, index + 1, "register-column-unknown", key=str(title),
+            wrong(top, index + 1, "register-column-unknown", key=str(title),
                   hint=_("did you mean '{key}'?").format(key=close[0]) if close else
                   _("expected one of: {keys}").format(keys=", ".join(COLUMNS)))
         elif key is not None:
             header[key] = index
     for key in REQUIRED:
         if key not in header:
-            wrong(1, 1, "register-column-missing", key=key)
+            wrong(top, 1, "register-column-missing", key=key)
     if register.findings:
         return register
     regions = region_names(ref, period)
     reach = (period.first_day - REACH, period.last_day + REACH)
     seen_urls: dict[str, int] = {}
-    for number, values in enumerate(rows[1:], 2):
+    for number, values in rows[1:]:
         if values and str(values[0] or "").lstrip().startswith("#"):
             continue  # a comment: an example row, a note to oneself
         def cell(key: str, values=values) -> object:
@@ -255,7 +288,7 @@ def read_register(path: Path, shown: str, period: Period, ref: Reference) -> Reg
             register.entries.append(Entry(
                 number, region, kind, url, text("project"), days["placed"], days["seen"],
                 form, days["hearing"], days["survey_from"], days["survey_to"],
-                text("announcement") or None, finding, text("note")))
+                text("announcement") or None, finding, text("note"), Path(shown).name))
     return register
 
 

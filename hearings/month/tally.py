@@ -15,7 +15,7 @@ from .context import period_of, well_typed
 from .facts.dated import MonthFacts
 from .findings import Finding
 from .reference import Period, Reference
-from .register import NOT_ASSESSED, Entry, Register, read_register, register_file
+from .register import NOT_ASSESSED, Entry, Register, read_register, register_file, row_names
 
 
 @dataclass
@@ -169,8 +169,13 @@ def month_register(data_file: Path, period: Period, month_facts
     register = read_register(path, str(path), period, ref)
     if register.findings:
         return register, None
+    month = month_facts.for_month(period)
     earlier = []
-    for other in sorted(data_file.parent.glob("*.register.*")):
+    # an earlier month's register matters only for its announcements' protocols, when the
+    # month's edition knows their deadline
+    others = sorted(data_file.parent.glob("*.register.*")) if _figures(month)[0]["protocol"] \
+        else []
+    for other in others:
         before = period_of(other.name.split(".")[0])
         if before is None or (before.year, before.month) >= (period.year, period.month) \
                 or register_file(data_file.with_name(f"{before}.yaml")) != other:
@@ -181,8 +186,7 @@ def month_register(data_file: Path, period: Period, month_facts
                                         "path": str(other)}
             return register, None
         earlier += read.entries
-    return register, tally(register.entries, month_facts.for_month(period), ref, period,
-                           earlier)
+    return register, tally(register.entries, month, ref, period, earlier)
 
 
 def derived_values(result: Tally, ref: Reference) -> dict[tuple, int | str]:
@@ -250,13 +254,13 @@ def check_register(context, data_file: Path) -> Iterator[Finding]:
         if path[0] != "regions" or path[-1] == "total" or not well_typed(typed):
             continue  # the totals and the summary follow, a malformed count is the schema's
         what = path[-1]
-        rows = [entry.row for entry in result.rows.get((path[1], what), [])]
+        rows = row_names(result.rows.get((path[1], what), []), register.file)
         placed = {"announcements": _("announcements placed"),
                   "protocols": _("protocols placed")}
         yield context.finding("register-mismatch", path, expected=derived, found=typed,
                               **({"category": placed[what]} if what in placed else {}),
                               params={"register": Path(register.file).name,
-                                      "rows": ", ".join(map(str, rows)) or "–"})
+                                      "rows": rows or "–"})
 
 
 def register_reports(data_file: Path, month_facts) -> list:
