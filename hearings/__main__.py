@@ -1,5 +1,5 @@
 """`python -m hearings`: the command line, as the `hearings` command."""
 
-from .commands.cli import main
+from .commands.cli import run
 
-main(prog_name="hearings")
+run(prog_name="hearings")

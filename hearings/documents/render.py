@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 import zipfile
@@ -293,10 +294,45 @@ def render(context: dict, table: Markup, settings: dict, lang: str, day: dt.date
     return package_bytes(document, day)  # docxtpl's save adds nothing here: no media replaced
 
 
-def _rendered(data: bytes, context: dict, table: Markup, settings: dict, lang: str):
-    template = DocxTemplate(io.BytesIO(data))
+# Many months are built from the same template in one process (build --all): from its second
+# month on, the template with the settings applied is kept as a package (per template,
+# settings and language), and docxtpl's cleaning of a part's XML for jinja per XML text; a
+# single month pays for neither.
+_PREPARED: dict[tuple, bytes | None] = {}
+_PATCHED: dict[str, str] = {}
+_KEPT = 8  # templates and parts kept: a month needs two templates, and their few parts
+
+
+def _kept(cache: dict, key, make):
+    if key not in cache:
+        if len(cache) >= _KEPT:
+            cache.clear()
+        cache[key] = make()
+    return cache[key]
+
+
+class _Template(DocxTemplate):
+    def patch_xml(self, src_xml: str) -> str:
+        return _kept(_PATCHED, src_xml, lambda: super(_Template, self).patch_xml(src_xml))
+
+
+def _prepared(data: bytes, settings: dict, lang: str) -> _Template:
+    """The template without its stale parts and with the settings applied."""
+    key = (hashlib.sha256(data).digest(), lang, repr(settings))
+    if _PREPARED.get(key) is not None:
+        return _Template(io.BytesIO(_PREPARED[key]))
+    template = _Template(io.BytesIO(data))
     _drop_stale_parts(template.get_docx())
     _apply_settings(template.get_docx(), settings, lang)  # before rendering: the same
+    if key in _PREPARED:  # its second month: kept for the months that follow
+        _PREPARED[key] = package_bytes(template.get_docx(), dt.date(2000, 1, 1))
+    else:
+        _kept(_PREPARED, key, lambda: None)
+    return template
+
+
+def _rendered(data: bytes, context: dict, table: Markup, settings: dict, lang: str):
+    template = _prepared(data, settings, lang)
     context = {**context, "table": table}
     if context.get("appendix"):
         context["appendix"] = {**context["appendix"], "table": appendix_table(

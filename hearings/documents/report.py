@@ -3,9 +3,11 @@ files/reports, which writes them."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..files.limits import UnreadableFile, read_limited
 from ..files.pdf import libreoffice
 from ..files.plan import Plan
 from ..files.reports import write_reports
@@ -34,6 +36,36 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
 
 
+# The files this process validated last, by their state on disk (build --all validates each
+# month, then again as the month before the next): at most a few, each with its facts.
+_CHECKED: dict[bytes, tuple] = {}
+
+
+def _state(path: Path) -> bytes | None:
+    """What a file's findings depend on, on disk: its bytes (None: not kept, when registers
+    lie beside it, which its counts are checked against)."""
+    if next(path.parent.glob("*.register.*"), None) is not None:
+        return None
+    try:
+        return hashlib.sha256(str(path).encode() + b"\0" + read_limited(path)).digest()
+    except UnreadableFile:
+        return None
+
+
+def checked(path: Path, month_facts) -> tuple:
+    """check_file, once for a file as it stands on disk and the same facts."""
+    state = _state(path)
+    kept = _CHECKED.get(state) if state is not None else None
+    if kept is not None and kept[0] is month_facts:
+        return kept[1]
+    result = check_file(path, month_facts=month_facts)
+    if state is not None:
+        if len(_CHECKED) >= 4:
+            _CHECKED.clear()
+        _CHECKED[state] = (month_facts, result)
+    return result
+
+
 def previous_month(month: Month, path: Path, month_facts=None
                    ) -> tuple[Month | None, str | None]:
     """The month before from its file, and a note when the reports make no comparison: the
@@ -41,7 +73,7 @@ def previous_month(month: Month, path: Path, month_facts=None
     if not path.exists():
         return None, _("there is no {path}: the reports say nothing about the month before")\
             .format(path=path)
-    report, context = check_file(path, month_facts=month_facts)
+    report, context = checked(path, month_facts)
     if report.errors:
         return None, _("{path} has errors: the comparison with the previous month is left "
                        "out").format(path=path)
@@ -91,7 +123,7 @@ def prepare(data_file: Path, reports_dir: Path, *, pdf: bool = False, strict: bo
     workspace = workspace or Workspace.here()
     # validate (readiness to sign included: --strict means the same as for validate)
     month_facts = workspace.checked_facts()
-    report, context = check_file(data_file, month_facts=month_facts)
+    report, context = checked(data_file, month_facts)
     if not report.valid(strict):
         return Outcome(report)
     if pdf:

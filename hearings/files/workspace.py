@@ -3,11 +3,13 @@ what the package brings for what the folder does not have."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..i18n import _
+from .limits import UnreadableFile, read_limited
 
 PACKAGE = Path(__file__).resolve().parent.parent
 PACKAGED_TEMPLATES = PACKAGE / "templates"
@@ -26,6 +28,20 @@ def shown(path: Path) -> str:
     except ValueError:
         return str(path)
     return _("the packaged {name}").format(name=inside.as_posix())
+
+
+_FACTS: dict[tuple, object] = {}  # a folder's facts, by the state of its reference files
+
+
+def _state(path: Path) -> bytes | str | None:
+    """A reference file as the facts depend on it: its bytes' digest, why it cannot be read,
+    or None when there is none."""
+    if not os.path.lexists(path):
+        return None
+    try:
+        return hashlib.sha256(read_limited(path)).digest()
+    except UnreadableFile as err:
+        return str(err)
 
 
 @dataclass(frozen=True)
@@ -90,7 +106,16 @@ class Workspace:
 
     def facts(self):
         """The facts its reports state: the folder's file over the package's (see facts),
-        with the regions and categories: the folder's own categories over the package's."""
+        with the regions and categories: the folder's own categories over the package's;
+        the same object while the folder's files stay as they are (many months share it)."""
+        key = (self, *(_state(path) for path in (self.categories_file, self.facts_file)))
+        if key not in _FACTS:
+            if len(_FACTS) >= 4:
+                _FACTS.clear()
+            _FACTS[key] = self._read_facts()
+        return _FACTS[key]
+
+    def _read_facts(self):
         from dataclasses import replace
 
         from ..month.categories import folder_reference
