@@ -125,3 +125,37 @@ def test_github_output_is_workflow_annotations(tmp_path, monkeypatch) -> None:
 def test_schema_file_is_up_to_date() -> None:
     result = _invoke("schema", "--check")
     assert result.exit_code == 0, result.output
+
+
+def _process(code: str, *args: str, cwd: Path = ROOT):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+RUN = ("import atexit, sys\n"
+       "atexit.register(lambda: print('exit handler ran', file=sys.stderr))\n"
+       "from hearings.commands.cli import run\n"
+       "run(prog_name='hearings')\n")
+
+
+def test_the_process_ends_with_its_exit_code_its_output_and_its_exit_handlers(tmp_path):
+    """The command line ends its process at once when the command is done: every line
+    written out (piped, not a terminal), the exit code kept, the exit handlers run."""
+    valid = _process(RUN, "validate", str(SIGNED))
+    assert valid.returncode == 0 and "valid: 2020-08" in valid.stdout
+    assert "exit handler ran" in valid.stderr
+    many = tmp_path / "data"
+    many.mkdir()
+    broken = (FIXTURES / "period-mismatch" / "2020-09.yaml").read_text(encoding="utf-8")
+    for month in range(1, 13):  # a few kB of findings, through a pipe
+        (many / f"2021-{month:02d}.yaml").write_text(broken, encoding="utf-8")
+    invalid = _process(RUN, "validate", "--data", str(many), cwd=tmp_path)
+    in_process = CliRunner().invoke(main, ["validate", "--data", str(many)])
+    assert invalid.returncode == 1 == in_process.exit_code
+    assert invalid.stdout == in_process.output and invalid.stdout.count("\n") > 12
+    assert "exit handler ran" in invalid.stderr
+    wrong = _process(RUN, "--no-such-option")
+    assert wrong.returncode == 2 and "No such option" in wrong.stderr

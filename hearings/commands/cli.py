@@ -116,7 +116,6 @@ def build(months: tuple[str, ...], data_dir: Path, every: bool, jobs: int | None
           reports_dir: Path, output_format: str, pdf: bool, force: bool, strict: bool,
           previous: str | None, keep: int) -> None:
     from ..documents.report import build as build_reports
-    from ..files.batch import build_many, jobs_default
     from ..month.validate import default_files, newest_month
     from .output import build_as_json, build_as_text
     from .progress import follow
@@ -137,6 +136,8 @@ def build(months: tuple[str, ...], data_dir: Path, every: bool, jobs: int | None
         if previous:
             raise click.UsageError(_("--previous is for one month; with several, each month's "
                                      "previous one comes from the data folder"))
+        from ..files.batch import build_many, jobs_default  # worker pools: 10 ms of imports
+
         batch = build_many(data_files, reports_dir, jobs=jobs or jobs_default(),
                            workspace=workspace,
                            options=dict(force=force, pdf=pdf, strict=strict, keep=keep))

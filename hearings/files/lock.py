@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,7 +59,7 @@ def folder_lock(folder: Path, wait: float | None = None) -> Iterator[None]:
     fd = _acquire(path, folder, deadline)
     try:
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()} {socket.gethostname()}\n".encode(), 0)
+        os.pwrite(fd, f"{os.getpid()} {os.uname().nodename}\n".encode(), 0)
         yield
     finally:
         try:

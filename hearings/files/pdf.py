@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import json
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -257,10 +259,16 @@ def to_pdf(documents: dict[str, bytes], families: list[str]) -> dict[str, bytes]
     """PDF/A-2b bytes for each DOCX (name -> bytes), converted in a single LibreOffice run,
     each validated and drawn in `families` only (ConversionError otherwise: nothing is
     returned)."""
-    from .pdfa import archival  # 0.13 s of imports that a build without --pdf does not need
-
+    # the archival checks' 0.15 s of imports, which a build without --pdf does not need, are
+    # made while LibreOffice works (this thread only waits for it meanwhile)
+    loading = threading.Thread(target=importlib.import_module, args=(f"{__package__}.pdfa",),
+                               name="import pdfa", daemon=True)
+    loading.start()
     with work_folder() as work:
         code, output = _convert(documents, EXPORT, work)
+        loading.join()
+        from .pdfa import archival
+
         results = {}
         for name in documents:
             pdf = work / "out" / (Path(name).stem + ".pdf")

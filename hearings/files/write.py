@@ -4,7 +4,6 @@ different builds, with the permissions the user's umask gives any new file."""
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import datetime as dt
 import errno
 import os
@@ -111,6 +110,8 @@ def _exchange(first: Path, second: Path) -> bool:
     system or the file system cannot."""
     if sys.platform != "linux":
         return False
+    import ctypes  # here only: a build that replaces no folder does without it
+
     renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
     if renameat2 is None:
         return False

@@ -33,8 +33,36 @@ def _validator(ref: Reference) -> Draft202012Validator:
     can disagree with what is checked."""
     key = (tuple(c.code for c in ref.categories), tuple(g.code for g in ref.groups))
     if key not in _VALIDATORS:
-        _VALIDATORS[key] = _Validator(monthly_schema(ref))
+        schema = monthly_schema(ref)
+        _VALIDATORS[key] = _Validator(inlined(schema, schema))
     return _VALIDATORS[key]
+
+
+# Keywords that say what a value is about and decide nothing about it
+_ANNOTATIONS = frozenset({"title", "description", "markdownDescription", "default",
+                          "examples", "$comment", "deprecated"})
+
+
+def inlined(node, root: dict, following: tuple[str, ...] = ()):
+    """The schema with each local $ref replaced by what it names (its own annotations kept
+    where the named schema has none; other keywords beside it applied with it, as allOf):
+    the same verdicts and errors, without a lookup per value validated, which was half the
+    validation's time. $defs stay, for messages; a $ref inside its own target stays too."""
+    if isinstance(node, list):
+        return [inlined(item, root, following) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/") and ref not in following:
+        target = root
+        for step in ref[2:].split("/"):
+            target = target[step]
+        target = inlined(target, root, (*following, ref))
+        rest = {k: inlined(v, root, following) for k, v in node.items() if k != "$ref"}
+        if set(rest) <= _ANNOTATIONS:
+            return {**rest, **target}
+        return {**rest, "allOf": [target]}
+    return {k: v if k == "$defs" else inlined(v, root, following) for k, v in node.items()}
 
 
 def validator_for(schema: dict) -> Draft202012Validator:
