@@ -45,6 +45,7 @@ def full_text(data: bytes, no_break: bool = False) -> str:
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_T = f"{W}t"
 _BREAKS = {f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n",
            f"{W}noBreakHyphen": NO_BREAK_HYPHEN}
 
@@ -57,6 +58,7 @@ class _Written:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             self.body = etree.fromstring(package.read("word/document.xml")).find(f"{W}body")
             self.styles = package.read("word/styles.xml")  # 380 kB: searched, not parsed
+        self.grid: list[list[str]] | None = None
 
 
 def _written(data: bytes | _Written) -> _Written:
@@ -66,9 +68,9 @@ def _written(data: bytes | _Written) -> _Written:
 def _text(element) -> str:
     """The text of a paragraph or a cell (its paragraphs on lines of their own)."""
     if element.tag != f"{W}p":
-        return "\n".join(_text(p) for p in element.findall(f"{W}p"))
-    return "".join(node.text or "" if node.tag == f"{W}t" else _BREAKS.get(node.tag, "")
-                   for node in element.iter(f"{W}t", *_BREAKS))
+        return "\n".join(_text(p) for p in element.iterchildren(f"{W}p"))
+    return "".join([node.text or "" if node.tag == _T else _BREAKS[node.tag]
+                    for node in element.iter(_T, *_BREAKS)])
 
 
 def _grid(row, above: list[str] | None) -> list[str]:
@@ -85,27 +87,25 @@ def _grid(row, above: list[str] | None) -> list[str]:
 
 
 def read_grid(data: bytes | _Written) -> list[list[str]]:
-    """The text of each grid cell of the document's widest table, row by row."""
-    body = _written(data).body
-    table = max(body.findall(f"{W}tbl"), key=lambda t: len(t.findall(f"{W}tblGrid/{W}gridCol")))
-    rows, above = [], None
-    for row in table.findall(f"{W}tr"):
-        above = _grid(row, above)
-        rows.append(above)
-    return rows
+    """The text of each grid cell of the document's widest table, row by row (read once
+    for a document read with _Written)."""
+    written = _written(data)
+    if written.grid is None:
+        body = written.body
+        table = max(body.findall(f"{W}tbl"),
+                    key=lambda t: len(t.findall(f"{W}tblGrid/{W}gridCol")))
+        rows, above = [], None
+        for row in table.findall(f"{W}tr"):
+            above = _grid(row, above)
+            rows.append(above)
+        written.grid = rows
+    return written.grid
 
 
 def read_table(data: bytes | _Written) -> list[list[int | None]]:
     """The figures of the report's table (the one with most columns), row by row, totals
     row last (header rows skipped)."""
-    body = _written(data).body
-    table = max(body.findall(f"{W}tbl"), key=lambda t: len(t.findall(f"{W}tblGrid/{W}gridCol")))
-    rows, above = [], None
-    for number, row in enumerate(table.findall(f"{W}tr")):
-        above = _grid(row, above)
-        if number >= 3:
-            rows.append([figure(text) for text in above[2:]])
-    return rows
+    return [[figure(text) for text in row[2:]] for row in read_grid(data)[3:]]
 
 
 SUMMARY_STYLES = ("Summary Item", "Summary Total")
@@ -163,11 +163,9 @@ def chart_expected(table: list[list[int | None]],
 
 def table_regions(data: bytes | _Written) -> list[str]:
     """The region names of the report's table, in its order."""
-    body = _written(data).body
-    table = max(body.findall(f"{W}tbl"), key=lambda t: len(t.findall(f"{W}tblGrid/{W}gridCol")))
     # as the chart names them: the no-break spaces of the typesetting are spaces to it
-    return [_grid(row, None)[1].replace("\u00a0", " ").replace(NO_BREAK_HYPHEN, "-")
-            for row in table.findall(f"{W}tr")[3:-1]]
+    return [row[1].replace("\u00a0", " ").replace(NO_BREAK_HYPHEN, "-")
+            for row in read_grid(data)[3:-1]]
 
 
 def _check_chart(lang: str, data: bytes, table: list, group_columns: list[list[int]],
