@@ -382,26 +382,32 @@ def test_report_module_plans_before_writing(tmp_path) -> None:
 
 
 
-def test_the_cache_of_compiled_templates_changes_nothing(tmp_path, monkeypatch) -> None:
+def test_the_cache_of_compiled_and_prepared_templates_changes_nothing(tmp_path,
+                                                                    monkeypatch) -> None:
     """Cold, warm, damaged or switched off: the same bytes."""
-    monkeypatch.setenv("HEARINGS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(sandbox_module.Sandbox, "_compiled", {})
+    from hearings.documents import render as render_module
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("HEARINGS_CACHE_DIR", str(cache))
     outputs = []
     for run in ("cold", "warm", "damaged", "off"):
         if run == "damaged":
-            for path in (tmp_path / "cache" / "jinja").iterdir():
-                path.write_bytes(b"not code")
+            for path in cache.rglob("*"):
+                if path.is_file():
+                    path.write_bytes(b"not an entry")
         if run == "off":
             monkeypatch.setenv("HEARINGS_CACHE_DIR", "")
         monkeypatch.setattr(sandbox_module.Sandbox, "_compiled", {})
+        monkeypatch.setattr(render_module, "_PREPARED", {})
         build(SIGNED, tmp_path / run)
         outputs.append([(tmp_path / run / "2020-08" / f"2020-08-{lang}.docx").read_bytes()
                         for lang in ("ru", "kk")])
-        if run == "cold":
-            assert len(list((tmp_path / "cache" / "jinja").iterdir())) >= 2  # ru, kk
+        if run == "cold":  # ru, kk each: its compiled text and its prepared template
+            assert len(list((cache / "jinja").iterdir())) >= 2
+            assert len(list((cache / "prepared").iterdir())) == 2
     assert all(output == outputs[0] for output in outputs)
-    assert all(path.read_bytes() != b"not code"
-               for path in (tmp_path / "cache" / "jinja").iterdir())
+    assert all(path.read_bytes() != b"not an entry" for path in cache.rglob("*")
+               if path.is_file())
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])

@@ -15,8 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from hearings.commands.cli import main
-from hearings.documents import sandbox
+from hearings.documents import render, sandbox
 from hearings.documents.report import build
+from hearings.files.cache import payload_of
 from hearings.files.workspace import PACKAGED_TEMPLATES, Workspace
 
 from .conftest import SIGNED
@@ -216,23 +217,33 @@ def _damage_entry(entries: list[Path], rng: random.Random) -> str:
     return kind
 
 
-def test_a_damaged_cache_never_changes_a_report(tmp_path, monkeypatch) -> None:
-    """TRIALS damages of an entry, each followed by a build in a fresh state: always the
-    same bytes, and the damaged entry replaced by a whole one."""
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("HEARINGS_CACHE_DIR", str(cache))
+def _fresh_process_state(monkeypatch) -> None:
+    """What a new process would hold: no template compiled or prepared yet."""
     monkeypatch.setattr(sandbox.Sandbox, "_compiled", {})
+    monkeypatch.setattr(render, "_PREPARED", {})
+
+
+def test_a_damaged_cache_never_changes_a_report(tmp_path, monkeypatch) -> None:
+    """TRIALS damages of an entry (compiled code or a prepared template), each followed by a
+    build in a fresh state: always the same bytes, and the damaged entry replaced by a whole
+    one."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("HEARINGS_CACHE_DIR", "")
+    _fresh_process_state(monkeypatch)
     workspace = Workspace(tmp_path)
-    build(SIGNED, tmp_path / "first", workspace=workspace)
+    build(SIGNED, tmp_path / "first", workspace=workspace)  # without a cache
     expected = {lang: (tmp_path / "first" / "2020-08" / f"2020-08-{lang}.docx").read_bytes()
                 for lang in ("ru", "kk")}
-    entries = sorted((cache / "jinja").iterdir())
-    assert len(entries) >= 2
+    monkeypatch.setenv("HEARINGS_CACHE_DIR", str(cache))
+    _fresh_process_state(monkeypatch)
+    build(SIGNED, tmp_path / "cold", workspace=workspace)
+    entries = sorted(path for path in cache.rglob("*") if path.is_file())
+    assert {path.parent.name for path in entries} == {"jinja", "prepared"}
     rng = random.Random(20)
     kinds = set()
     for trial in range(TRIALS):
         kinds.add(_damage_entry(entries, rng))
-        monkeypatch.setattr(sandbox.Sandbox, "_compiled", {})
+        _fresh_process_state(monkeypatch)
         out = tmp_path / f"trial-{trial}"
         build(SIGNED, out, workspace=workspace)
         for lang, data in expected.items():
@@ -240,7 +251,7 @@ def test_a_damaged_cache_never_changes_a_report(tmp_path, monkeypatch) -> None:
         shutil.rmtree(out)
         for entry in entries:
             assert entry.is_file() and not entry.is_symlink(), entry
-            assert sandbox._code_of(entry.read_bytes(), bytes.fromhex(entry.stem)) is not None
+            assert payload_of(entry.read_bytes(), bytes.fromhex(entry.name)) is not None
     assert len(kinds) >= min(TRIALS, 8)
 
 

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
+import docx
+import docxtpl
 import jinja2
 from docx.opc.part import Part, PartFactory
 from docx.opc.pkgwriter import PackageWriter
@@ -24,6 +26,7 @@ from jinja2.sandbox import SecurityError
 from markupsafe import Markup
 
 from ..exceptions import RenderError
+from ..files.cache import cached
 from ..files.workspace import PACKAGED_TEMPLATES, shown
 from ..files.write import write_entry
 from ..i18n import _
@@ -297,11 +300,14 @@ def render(context: dict, table: Markup, settings: dict, lang: str, day: dt.date
     return package_bytes(document, day)  # docxtpl's save adds nothing here: no media replaced
 
 
-# Many months are built from the same template in one process (build --all): from its second
-# month on, the template with the settings applied is kept as a package (per template,
-# settings and language), and docxtpl's cleaning of a part's XML for jinja per XML text; a
-# single month pays for neither.
-_PREPARED: dict[tuple, bytes | None] = {}
+# Many months are built from the same template: the template with the settings applied is
+# kept as a package (per template, settings and language, and the libraries that make it),
+# and docxtpl's cleaning of a part's XML for jinja per XML text.
+_PREPARED: dict[str, bytes] = {}
+# what a prepared template depends on besides its bytes, settings and language: the code that
+# prepares it (this module) and the libraries that read and write it
+_PREPARED_KEY = (f"prepared {hashlib.sha256(Path(__file__).read_bytes()).hexdigest()} "
+                 f"python-docx {docx.__version__} docxtpl {docxtpl.__version__}")
 _PATCHED: dict[str, str] = {}
 _KEPT = 8  # templates and parts kept: a month needs two templates, and their few parts
 
@@ -349,21 +355,24 @@ def _styles_as_bytes() -> Iterator[None]:
 
 
 def _prepared(data: bytes, settings: dict, lang: str) -> _Template:
-    """The template without its stale parts and with the settings applied."""
-    key = (hashlib.sha256(data).digest(), lang, repr(settings))
-    if _PREPARED.get(key) is not None:
-        template = _Template(io.BytesIO(_PREPARED[key]))
-        with _styles_as_bytes():
-            template.init_docx()
-        return template
+    """The template without its stale parts and with the settings applied: prepared once
+    and kept, in the process and in the cache folder, as a package whose styles part is
+    read as bytes (the first month of a process without the cache prepares it itself)."""
+    key = "\0".join((_PREPARED_KEY, hashlib.sha256(data).hexdigest(), lang,
+                     LANGUAGE_TAGS[lang], repr(settings)))
+    package = _kept(_PREPARED, key, lambda: cached(
+        "prepared", key, lambda: _prepare(data, settings, lang), bytes, bytes))
+    template = _Template(io.BytesIO(package))
+    with _styles_as_bytes():
+        template.init_docx()
+    return template
+
+
+def _prepare(data: bytes, settings: dict, lang: str) -> bytes:
     template = _Template(io.BytesIO(data))
     _drop_stale_parts(template.get_docx())
     _apply_settings(template.get_docx(), settings, lang)  # before rendering: the same
-    if key in _PREPARED:  # its second month: kept for the months that follow
-        _PREPARED[key] = package_bytes(template.get_docx(), dt.date(2000, 1, 1))
-    else:
-        _kept(_PREPARED, key, lambda: None)
-    return template
+    return package_bytes(template.get_docx(), dt.date(2000, 1, 1))
 
 
 def _rendered(data: bytes, context: dict, table: Markup, settings: dict, lang: str):

@@ -4,20 +4,16 @@ disk that can only ever give back the code of its own text)."""
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import marshal
-import os
 import types
-from pathlib import Path
 from typing import ClassVar
 
 import jinja2
 import jinja2.filters
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from ..files.limits import UnreadableFile, read_limited
-from ..files.write import write_atomically
+from ..files.cache import cached
 
 # A template reaches its context and nothing else: none of jinja's globals (cycler, lipsum,
 # joiner, namespace, range: each a way to a module's globals or to a loop without end), and
@@ -144,40 +140,9 @@ def environment(finalize=None) -> Sandbox:
 # bytecode.
 _CODE_KEY = (f"hearings-2 sandbox {sorted(Sandbox.intercepted_binops)} {jinja2.__version__} "
              f"{importlib.util.MAGIC_NUMBER.hex()}")
-# An entry: this mark, the digest of the text it was compiled from, the digest of the code
-# that follows, the code (marshal). Anything else is compiled again and replaced.
-_ENTRY = b"hearings-code-1\n"
-_DIGEST = 32
-_MAX_ENTRY = 8 * 1024 * 1024  # the largest template compiles to about 60 kB
 
 
-def _cache_dir() -> Path | None:
-    """HEARINGS_CACHE_DIR, else $XDG_CACHE_HOME/hearings (~/.cache/hearings); empty: none."""
-    if "HEARINGS_CACHE_DIR" in os.environ:
-        folder = os.environ["HEARINGS_CACHE_DIR"]
-        return Path(folder) if folder else None
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "hearings"
-
-
-def _read_entry(path: Path) -> bytes | None:
-    """The bytes of a cache entry that is a regular file of a sane size, else None; never
-    blocks (a FIFO) and never follows a link (to /dev/zero, say)."""
-    try:
-        return read_limited(path, _MAX_ENTRY, follow_links=False)
-    except UnreadableFile:
-        return None
-
-
-def _code_of(entry: bytes | None, text_digest: bytes) -> types.CodeType | None:
-    """The code an entry holds, when the entry is whole and was made from this very text."""
-    if entry is None or not entry.startswith(_ENTRY):
-        return None
-    head = len(_ENTRY)
-    stored_text, stored_code = entry[head:head + _DIGEST], entry[head + _DIGEST:head + 2 * _DIGEST]
-    payload = entry[head + 2 * _DIGEST:]
-    if stored_text != text_digest or hashlib.sha256(payload).digest() != stored_code:
-        return None
+def _code(payload: bytes) -> types.CodeType | None:
     try:
         code = marshal.loads(payload)
     except (ValueError, EOFError, TypeError):
@@ -188,29 +153,4 @@ def _code_of(entry: bytes | None, text_digest: bytes) -> types.CodeType | None:
 def code_cache(text: str, compile_code):
     """Compiled code for a template text, from the cache folder when it holds a whole entry
     made from this text (anything else is compiled again and replaced); no folder, no cache."""
-    folder = _cache_dir()
-    if folder is None:
-        return compile_code()
-    text_digest = hashlib.sha256(f"{_CODE_KEY}\0{text}".encode()).digest()
-    path = folder / "jinja" / (text_digest.hex() + ".code")
-    code = _code_of(_read_entry(path), text_digest)
-    if code is not None:
-        return code
-    code = compile_code()
-    payload = marshal.dumps(code)
-    try:
-        if path.is_symlink() or (path.exists() and not path.is_file()):
-            _remove(path)
-        write_atomically(path, _ENTRY + text_digest + hashlib.sha256(payload).digest()
-                         + payload)
-    except OSError:
-        pass  # a cache that cannot be written is no cache
-    return code
-
-
-def _remove(path: Path) -> None:
-    """What stands where an entry belongs and is no entry (a link, a FIFO, a folder)."""
-    if path.is_dir() and not path.is_symlink():
-        os.rmdir(path)  # an empty one; a folder with files in it stays, and so does its name
-    else:
-        path.unlink()
+    return cached("jinja", f"{_CODE_KEY}\0{text}", compile_code, marshal.dumps, _code)
