@@ -16,7 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from hearings.commands.cli import main
+from hearings.documents.report import build
 from hearings.files import pdf
+from hearings.files.workspace import Workspace
+from hearings.month.reference import document_settings
 
 from .conftest import SIGNED
 
@@ -173,3 +176,45 @@ def test_a_build_killed_while_converting_leaves_nothing_the_next_one_keeps(tmp_p
     assert not any(path.exists() for path in left)
     # LibreOffice's own temporary files (lu*.tmp) were in the work folder, and went with it
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_a_document_libreoffice_looked_for_too_early_is_converted_by_a_run_of_its_own(
+        tmp_path) -> None:
+    """LibreOffice is started before a month's documents are made: one that was not there
+    when it looked is converted again, to the same bytes as a conversion that had it."""
+    build(SIGNED, tmp_path / "docx", workspace=Workspace(tmp_path))
+    documents = {path.name: path.read_bytes()
+                 for path in sorted((tmp_path / "docx" / "2020-08").glob("*.docx"))}
+    families = document_settings()["font"]["pdf_families"]
+    with pdf.EarlyConversion(list(documents)) as early:
+        assert early.process.wait(timeout=120) == 0  # it looked, and found nothing
+        assert not list((early.work / "out").glob("*.pdf"))
+        late = early.finish(documents, families)
+        work = early.work
+    assert not work.exists()
+    assert late == pdf.to_pdf(documents, families)
+
+
+def test_a_month_refused_with_pdf_leaves_no_libreoffice_and_no_work_folder(tmp_path) -> None:
+    """LibreOffice starts with the build: a month that is refused ends it, and its folder."""
+    env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}
+    (tmp_path / "tmp").mkdir()
+    broken = tmp_path / "2020-08.yaml"
+    text = SIGNED.read_text(encoding="utf-8")
+    broken.write_text(text.replace("violations: 43", "violations: 44"), encoding="utf-8")
+    done = subprocess.run([os.sys.executable, "-m", "hearings", "build", str(broken),
+                           "--reports", str(tmp_path / "reports"), "--pdf"], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1 and "error" in done.stdout + done.stderr
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert not any(str(tmp_path / "tmp") in path.read_text(errors="replace")
+                   for path in Path("/proc").glob("[0-9]*/cmdline") if _readable(path))
+
+
+def _readable(path: Path) -> bool:
+    try:
+        path.read_bytes()
+    except OSError:
+        return False
+    return True

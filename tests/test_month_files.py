@@ -48,6 +48,7 @@ def fake_pdf(monkeypatch):
                 for name, data in documents.items()}
     monkeypatch.setattr(reports, "to_pdf", convert)
     monkeypatch.setattr(report, "libreoffice", lambda: "soffice")
+    monkeypatch.setattr(report, "_early_conversion", lambda data_file: None)
 
 
 def _made_from(pdf_path, docx_path) -> bool:

@@ -3,16 +3,19 @@ files/reports, which writes them."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..exceptions import HearingsError
 from ..files.limits import UnreadableFile, read_limited
-from ..files.pdf import libreoffice
-from ..files.plan import Plan
+from ..files.pdf import EarlyConversion, libreoffice
+from ..files.plan import Plan, digest
 from ..files.reports import write_reports
 from ..files.workspace import Workspace
 from ..i18n import _
+from ..month.context import period_of
 from ..month.findings import FileReport
 from ..month.model import Month, month_from
 from ..month.reference import LANGUAGES, document_settings
@@ -109,11 +112,35 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool 
     files go into one numbered set of previous files per build, DOCX and PDF together; at most
     `keep` sets are kept.
     """
-    prepared = prepare(data_file, reports_dir, pdf=pdf, strict=strict, workspace=workspace,
-                       previous=previous)
-    if isinstance(prepared, Outcome):
-        return prepared
-    return write(prepared, force=force, pdf=pdf, keep=keep)
+    early = _early_conversion(data_file) if pdf else None
+    with early or contextlib.nullcontext():
+        prepared = prepare(data_file, reports_dir, pdf=pdf, strict=strict,
+                           workspace=workspace, previous=previous)
+        if isinstance(prepared, Outcome):
+            return prepared
+        converted = None
+        documents = stale_documents(prepared) if early is not None else {}
+        if documents and early.names == _names(prepared.stem):
+            made = early.finish(documents, prepared.families)
+            converted = {digest(data): made[name.removesuffix(".docx") + ".pdf"]
+                         for name, data in documents.items()}
+        return write(prepared, force=force, pdf=pdf, keep=keep, converted=converted)
+
+
+def _names(stem: str) -> list[str]:
+    return [f"{stem}-{lang}.docx" for lang in LANGUAGES]
+
+
+def _early_conversion(data_file: Path) -> EarlyConversion | None:
+    """LibreOffice started before the month's documents are made, for a file named after its
+    month (the documents' names); without LibreOffice, the build says so as it always did."""
+    if period_of(data_file.stem) is None:
+        return None
+    try:
+        libreoffice()
+    except HearingsError:
+        return None
+    return EarlyConversion(_names(data_file.stem))
 
 
 def prepare(data_file: Path, reports_dir: Path, *, pdf: bool = False, strict: bool = False,

@@ -146,13 +146,13 @@ def work_folder() -> Iterator[Path]:
                 os.close(fd)
 
 
-def _run(command: list[str], work: Path) -> tuple[int, str]:
-    """LibreOffice in a process group of its own, its output to a file; on a timeout or an
-    interrupt the whole group is ended (soffice starts soffice.bin, which outlives a kill of
-    the first)."""
-    log = work / "output.txt"
+@contextlib.contextmanager
+def _started(command: list[str], work: Path) -> Iterator[subprocess.Popen]:
+    """LibreOffice in a process group of its own, its output to a file; when the block ends
+    (done, a timeout, an interrupt, a worker told to stop) the whole group is ended (soffice
+    starts soffice.bin, which outlives a kill of the first)."""
     process = None
-    with log.open("wb") as output:
+    with (work / "output.txt").open("wb") as output:
         try:
             # started and known at once: Ctrl-C (which does not reach its own session) waits
             # until there is a process to end
@@ -162,11 +162,17 @@ def _run(command: list[str], work: Path) -> tuple[int, str]:
                                            env={**os.environ, "TMPDIR": str(work / "tmp")})
             with contextlib.suppress(OSError):  # so that a later build can end it if this dies
                 (work / GROUP).write_text(str(process.pid))
-            code = process.wait(timeout=TIMEOUT_SECONDS)
-        finally:  # done, or the timeout, Ctrl-C, a worker told to stop: what it started goes
+            yield process
+        finally:
             if process is not None:
                 _end_group(process)
-    return code, _tail(log)
+
+
+def _run(command: list[str], work: Path) -> tuple[int, str]:
+    """LibreOffice run to its end: its exit code and the end of its output."""
+    with _started(command, work) as process:
+        code = process.wait(timeout=TIMEOUT_SECONDS)
+    return code, _tail(work / "output.txt")
 
 
 def _end_group(process: subprocess.Popen) -> None:
@@ -233,20 +239,25 @@ def without_network() -> tuple[str, ...]:
     return ()
 
 
-def _convert(documents: dict[str, bytes], target: str, work: Path) -> tuple[int, str]:
-    """The documents written into work/in and converted to `target` into work/out by one
-    LibreOffice run, with no network and its temporary files in `work`: its exit code and
-    the end of its output."""
-    command = libreoffice()
+def _command(names: list[str], target: str, work: Path) -> list[str]:
+    """LibreOffice converting work/in's `names` to `target` into work/out, with no network
+    and its profile and temporary files in `work`."""
     (work / "in").mkdir()
     (work / "tmp").mkdir()
+    return [*without_network(), libreoffice(), "--headless", "--norestore",
+            f"-env:UserInstallation={_profile(work).as_uri()}",
+            "--convert-to", target, "--outdir", str(work / "out"),
+            *(str(work / "in" / name) for name in names)]
+
+
+def _convert(documents: dict[str, bytes], target: str, work: Path) -> tuple[int, str]:
+    """The documents written into work/in and converted to `target` into work/out by one
+    LibreOffice run: its exit code and the end of its output."""
+    command = _command(list(documents), target, work)
     for name, data in documents.items():
         (work / "in" / name).write_bytes(data)
     try:
-        return _run([*without_network(), command, "--headless", "--norestore",
-                     f"-env:UserInstallation={_profile(work).as_uri()}",
-                     "--convert-to", target, "--outdir", str(work / "out"),
-                     *(str(work / "in" / name) for name in documents)], work)
+        return _run(command, work)
     except subprocess.TimeoutExpired as err:
         raise ConversionError(_("LibreOffice did not finish within {seconds} s and was "
                                 "stopped").format(seconds=TIMEOUT_SECONDS)) from err
@@ -267,21 +278,70 @@ def to_pdf(documents: dict[str, bytes], families: list[str]) -> dict[str, bytes]
     with work_folder() as work:
         code, output = _convert(documents, EXPORT, work)
         loading.join()
-        from .pdfa import archival
+        return _archived(work, documents, code, output, families)
 
-        results = {}
-        for name in documents:
-            pdf = work / "out" / (Path(name).stem + ".pdf")
-            if code != 0 or not pdf.is_file():
-                raise ConversionError(_("LibreOffice did not convert {name} (exit {code}): "
-                                        "{detail}").format(name=name, code=code,
-                                                           detail=reason(output)))
-            data = pdf.read_bytes()
-            if not data.startswith(b"%PDF-"):
-                raise ConversionError(_("LibreOffice wrote {name} as {size} bytes that are no "
-                                        "PDF").format(name=pdf.name, size=len(data)))
-            results[pdf.name] = archival(pdf.name, data, documents[name], families)
-        return results
+
+def _archived(work: Path, documents: dict[str, bytes], code: int, output: str,
+              families: list[str]) -> dict[str, bytes]:
+    from .pdfa import archival
+
+    results = {}
+    for name in documents:
+        pdf = work / "out" / (Path(name).stem + ".pdf")
+        if code != 0 or not pdf.is_file():
+            raise ConversionError(_("LibreOffice did not convert {name} (exit {code}): "
+                                    "{detail}").format(name=name, code=code,
+                                                       detail=reason(output)))
+        data = pdf.read_bytes()
+        if not data.startswith(b"%PDF-"):
+            raise ConversionError(_("LibreOffice wrote {name} as {size} bytes that are no "
+                                    "PDF").format(name=pdf.name, size=len(data)))
+        results[pdf.name] = archival(pdf.name, data, documents[name], families)
+    return results
+
+
+class EarlyConversion:
+    """LibreOffice started on documents still being made, so that its start (a second of its
+    1.5 for a month) overlaps their making: each is put in place whole (written beside, then
+    renamed) when it is ready, and one that LibreOffice looked for before it was there is
+    converted again by a run of its own. Ended, with its folder, when the block ends."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self._stack = contextlib.ExitStack()
+
+    def __enter__(self) -> EarlyConversion:
+        with self._stack:
+            self.work = self._stack.enter_context(work_folder())
+            command = _command(self.names, EXPORT, self.work)
+            self.process = self._stack.enter_context(_started(command, self.work))
+            self._stack = self._stack.pop_all()
+        self.loading = threading.Thread(target=importlib.import_module,
+                                         args=(f"{__package__}.pdfa",), daemon=True)
+        self.loading.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stack.__exit__(*exc)
+
+    def finish(self, documents: dict[str, bytes], families: list[str]) -> dict[str, bytes]:
+        """The PDF/A bytes of `documents` (a part of the names, or all), as to_pdf gives
+        them."""
+        for name, data in documents.items():
+            staged = self.work / "in" / f".{name}.part"
+            staged.write_bytes(data)
+            os.replace(staged, self.work / "in" / name)
+        try:
+            code = self.process.wait(timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired as err:
+            raise ConversionError(_("LibreOffice did not finish within {seconds} s and was "
+                                    "stopped").format(seconds=TIMEOUT_SECONDS)) from err
+        self.loading.join()
+        late = {name: data for name, data in documents.items()
+                if not (self.work / "out" / (Path(name).stem + ".pdf")).is_file()}
+        ready = {name: data for name, data in documents.items() if name not in late}
+        results = _archived(self.work, ready, code, _tail(self.work / "output.txt"), families)
+        return {**results, **(to_pdf(late, families) if late else {})}
 
 
 def to_docx(documents: dict[str, bytes]) -> dict[str, bytes | str]:
