@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from hearings.commands.cli import main
 from hearings.documents.report import build
+from hearings.exceptions import ConversionError
 from hearings.files import pdf
 from hearings.files.workspace import Workspace
 from hearings.month.reference import document_settings
@@ -218,3 +219,19 @@ def _readable(path: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+def _refuse() -> bytes:
+    raise ConversionError("the font X has no glyph for Ә")
+
+
+def test_the_pdf_checked_beside_says_what_it_found_as_the_build_would() -> None:
+    """A month alone checks its second PDF in a child process: what the child finds is the
+    parent's message, and a child the parent no longer waits for is ended."""
+    with pdf._Forked(lambda: b"%PDF- checked") as child:
+        assert child.result() == b"%PDF- checked"
+    with pdf._Forked(_refuse) as child, pytest.raises(ConversionError, match="no glyph for Ә"):
+        child.result()
+    with pytest.raises(ValueError), pdf._Forked(lambda: time.sleep(60)) as child:
+        raise ValueError("the parent's own check failed first")
+    assert not _alive(child.pid)

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from hearings.commands.cli import main
 from hearings.documents import report
-from hearings.files import reports
+from hearings.files import pdf, reports
 
 from .months import month_data, write_month
 
@@ -48,7 +48,8 @@ def fake_pdf(monkeypatch):
                 for name, data in documents.items()}
     monkeypatch.setattr(reports, "to_pdf", convert)
     monkeypatch.setattr(report, "libreoffice", lambda: "soffice")
-    monkeypatch.setattr(report, "_early_conversion", lambda data_file: None)
+    monkeypatch.setattr(report, "early_conversion", lambda data_file: None)
+    monkeypatch.setattr(pdf, "early_conversion", lambda data_file: None)
 
 
 def _made_from(pdf_path, docx_path) -> bool:

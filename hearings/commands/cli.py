@@ -115,18 +115,22 @@ def validate(files: tuple[str, ...], data_dir: Path, output_format: str, strict:
 def build(months: tuple[str, ...], data_dir: Path, every: bool, jobs: int | None,
           reports_dir: Path, output_format: str, pdf: bool, force: bool, strict: bool,
           previous: str | None, keep: int) -> None:
-    from ..documents.report import build as build_reports
-    from ..month.validate import default_files, newest_month
+    import contextlib
+
+    from ..files.pdf import early_conversion
     from .output import build_as_json, build_as_text
-    from .progress import follow
 
     workspace = find_workspace(data_dir)
     data_dir, reports_dir = workspace.data_dir, reports_dir or workspace.reports_dir
     if every:
         if months:
             raise click.UsageError(_("give months or --all, not both"))
+        from ..month.validate import default_files
+
         months = tuple(str(path) for path in default_files(data_dir))
     elif not months:  # the newest file named after a month: a copy's name is no month
+        from ..month.validate import newest_month
+
         months = tuple(str(path) for path in newest_month(data_dir))
     if not months:
         raise click.UsageError(_("no monthly file given and none in {folder}").format(
@@ -137,14 +141,21 @@ def build(months: tuple[str, ...], data_dir: Path, every: bool, jobs: int | None
             raise click.UsageError(_("--previous is for one month; with several, each month's "
                                      "previous one comes from the data folder"))
         from ..files.batch import build_many, jobs_default  # worker pools: 10 ms of imports
+        from .progress import follow
 
         batch = build_many(data_files, reports_dir, jobs=jobs or jobs_default(),
                            workspace=workspace,
                            options=dict(force=force, pdf=pdf, strict=strict, keep=keep))
         sys.exit(follow(batch, data_files, output_format, strict))
     before = month_file(previous, data_dir) if previous else None
-    outcome = build_reports(data_files[0], reports_dir, force=force, pdf=pdf, strict=strict,
-                            previous=before, keep=keep, workspace=workspace)
+    # LibreOffice starts first: its start overlaps the rest of the imports and the build
+    early = early_conversion(data_files[0]) if pdf else None
+    with early or contextlib.nullcontext():
+        from ..documents.report import build as build_reports
+
+        outcome = build_reports(data_files[0], reports_dir, force=force, pdf=pdf,
+                                strict=strict, previous=before, keep=keep, workspace=workspace,
+                                early=early or False)
     show = build_as_json if output_format == "json" else build_as_text
     click.echo(show(outcome, strict))
     if not outcome.report.valid(strict):

@@ -8,14 +8,12 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..exceptions import HearingsError
 from ..files.limits import UnreadableFile, read_limited
-from ..files.pdf import EarlyConversion, libreoffice
+from ..files.pdf import EarlyConversion, early_conversion, libreoffice
 from ..files.plan import Plan, digest
 from ..files.reports import write_reports
 from ..files.workspace import Workspace
 from ..i18n import _
-from ..month.context import period_of
 from ..month.findings import FileReport
 from ..month.model import Month, month_from
 from ..month.reference import LANGUAGES, document_settings
@@ -100,7 +98,8 @@ class Prepared:
 
 def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool = False,
           strict: bool = False, workspace: Workspace | None = None,
-          previous: Path | None = None, keep: int = KEEP_PREVIOUS) -> Outcome:
+          previous: Path | None = None, keep: int = KEEP_PREVIOUS,
+          early: EarlyConversion | bool | None = None) -> Outcome:
     """Write reports/<period>/<period>-<lang>.docx (and .pdf) for a valid file.
 
     A file that names no signatory or executor gives reports without the signature block or
@@ -110,37 +109,35 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool 
     current folder's), else the packaged ones; the month before is `previous`, by default
     the workspace's data/<month before>.yaml, wherever the month's own file lies. Replaced
     files go into one numbered set of previous files per build, DOCX and PDF together; at most
-    `keep` sets are kept.
+    `keep` sets are kept. With pdf, LibreOffice is started before the documents are made
+    (`early`: one the caller started, False: none).
     """
-    early = _early_conversion(data_file) if pdf else None
-    with early or contextlib.nullcontext():
-        prepared = prepare(data_file, reports_dir, pdf=pdf, strict=strict,
-                           workspace=workspace, previous=previous)
-        if isinstance(prepared, Outcome):
-            return prepared
-        converted = None
-        documents = stale_documents(prepared) if early is not None else {}
-        if documents and early.names == _names(prepared.stem):
-            made = early.finish(documents, prepared.families)
-            converted = {digest(data): made[name.removesuffix(".docx") + ".pdf"]
-                         for name, data in documents.items()}
-        return write(prepared, force=force, pdf=pdf, keep=keep, converted=converted)
+    if pdf and early is None:  # none started by the caller: started here
+        with early_conversion(data_file) or contextlib.nullcontext() as started:
+            return _build(data_file, reports_dir, force, pdf, strict, workspace, previous,
+                          keep, started)
+    return _build(data_file, reports_dir, force, pdf, strict, workspace, previous, keep,
+                  early or None)
+
+
+def _build(data_file: Path, reports_dir: Path, force: bool, pdf: bool, strict: bool,
+           workspace: Workspace | None, previous: Path | None, keep: int,
+           early: EarlyConversion | None) -> Outcome:
+    prepared = prepare(data_file, reports_dir, pdf=pdf, strict=strict, workspace=workspace,
+                       previous=previous)
+    if isinstance(prepared, Outcome):
+        return prepared
+    converted = None
+    documents = stale_documents(prepared) if early is not None else {}
+    if documents and early.names == _names(prepared.stem):
+        made = early.finish(documents, prepared.families)
+        converted = {digest(data): made[name.removesuffix(".docx") + ".pdf"]
+                     for name, data in documents.items()}
+    return write(prepared, force=force, pdf=pdf, keep=keep, converted=converted)
 
 
 def _names(stem: str) -> list[str]:
     return [f"{stem}-{lang}.docx" for lang in LANGUAGES]
-
-
-def _early_conversion(data_file: Path) -> EarlyConversion | None:
-    """LibreOffice started before the month's documents are made, for a file named after its
-    month (the documents' names); without LibreOffice, the build says so as it always did."""
-    if period_of(data_file.stem) is None:
-        return None
-    try:
-        libreoffice()
-    except HearingsError:
-        return None
-    return EarlyConversion(_names(data_file.stem))
 
 
 def prepare(data_file: Path, reports_dir: Path, *, pdf: bool = False, strict: bool = False,

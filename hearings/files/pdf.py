@@ -9,6 +9,8 @@ import functools
 import importlib
 import json
 import os
+import pickle
+import re
 import shutil
 import signal
 import subprocess
@@ -21,6 +23,8 @@ from pathlib import Path
 from ..exceptions import ConversionError
 from ..i18n import _
 from .write import uninterrupted
+
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
 try:
     import fcntl
@@ -282,10 +286,12 @@ def to_pdf(documents: dict[str, bytes], families: list[str]) -> dict[str, bytes]
 
 
 def _archived(work: Path, documents: dict[str, bytes], code: int, output: str,
-              families: list[str]) -> dict[str, bytes]:
+              families: list[str], beside: bool = False) -> dict[str, bytes]:
+    """The archival bytes of each PDF LibreOffice made of `documents`; `beside`: the last
+    one made in a process of its own meanwhile (a month alone: its two PDFs on two cores)."""
     from .pdfa import archival
 
-    results = {}
+    made = {}
     for name in documents:
         pdf = work / "out" / (Path(name).stem + ".pdf")
         if code != 0 or not pdf.is_file():
@@ -296,8 +302,67 @@ def _archived(work: Path, documents: dict[str, bytes], code: int, output: str,
         if not data.startswith(b"%PDF-"):
             raise ConversionError(_("LibreOffice wrote {name} as {size} bytes that are no "
                                     "PDF").format(name=pdf.name, size=len(data)))
-        results[pdf.name] = archival(pdf.name, data, documents[name], families)
+        made[pdf.name] = (data, documents[name])
+    *first, last = made.items() if made else [None]
+    other = _Forked(lambda: archival(last[0], *last[1], families)) \
+        if beside and first and hasattr(os, "fork") else None
+    with other or contextlib.nullcontext():
+        results = {name: archival(name, data, docx, families)
+                   for name, (data, docx) in (first if other else made.items())}
+        if other is not None:
+            results[last[0]] = other.result()
     return results
+
+
+class _Forked:
+    """`work` done in a forked child meanwhile (result: what it gave, or its
+    ConversionError again); the child is ended when the block ends before it."""
+
+    def __init__(self, work) -> None:
+        self.work = work
+
+    def __enter__(self) -> _Forked:
+        self.read, write = os.pipe()
+        with uninterrupted():
+            self.pid = os.fork()
+            if self.pid == 0:  # the child: it does its work and ends, whatever happens
+                try:
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # its parent decides
+                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                    os.close(self.read)
+                    try:
+                        said = ("done", self.work())
+                    except ConversionError as err:
+                        said = ("refused", str(err))
+                    except BaseException as err:  # told to the parent
+                        said = ("fault", f"{type(err).__name__}: {err}")
+                    with os.fdopen(write, "wb") as out:
+                        out.write(pickle.dumps(said))
+                finally:
+                    os._exit(0)
+        os.close(write)
+        self.done = False
+        return self
+
+    def result(self) -> bytes:
+        with os.fdopen(self.read, "rb") as said:
+            kind, value = pickle.loads(said.read() or pickle.dumps(("fault", "no answer")))
+        os.waitpid(self.pid, 0)
+        self.done = True
+        if kind == "refused":
+            raise ConversionError(value)
+        if kind == "fault":
+            raise RuntimeError(value)
+        return value
+
+    def __exit__(self, *exc) -> None:
+        if not self.done:  # the parent failed or was stopped first: the child goes too
+            with contextlib.suppress(OSError):
+                os.close(self.read)
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(self.pid, 0)
 
 
 class EarlyConversion:
@@ -340,7 +405,8 @@ class EarlyConversion:
         late = {name: data for name, data in documents.items()
                 if not (self.work / "out" / (Path(name).stem + ".pdf")).is_file()}
         ready = {name: data for name, data in documents.items() if name not in late}
-        results = _archived(self.work, ready, code, _tail(self.work / "output.txt"), families)
+        results = _archived(self.work, ready, code, _tail(self.work / "output.txt"), families,
+                            beside=True)
         return {**results, **(to_pdf(late, families) if late else {})}
 
 
@@ -357,3 +423,16 @@ def to_docx(documents: dict[str, bytes]) -> dict[str, bytes | str]:
                 "LibreOffice did not convert {name} (exit {code}): {detail}").format(
                     name=name, code=code, detail=reason(output)))
         return results
+
+
+def early_conversion(data_file: Path,
+                     languages: tuple[str, ...] = ("ru", "kk")) -> EarlyConversion | None:
+    """LibreOffice to be started before a month's documents are made, for a file named
+    after its month (the documents' names); None without LibreOffice (the build says so)."""
+    if not _MONTH.fullmatch(data_file.stem):
+        return None
+    try:
+        libreoffice()
+    except ConversionError:
+        return None
+    return EarlyConversion([f"{data_file.stem}-{lang}.docx" for lang in languages])
