@@ -314,8 +314,8 @@ _KEPT = 8  # templates and parts kept: a month needs two templates, and their fe
 
 def _kept(cache: dict, key, make):
     if key not in cache:
-        if len(cache) >= _KEPT:
-            cache.clear()
+        if len(cache) >= _KEPT:  # the oldest goes
+            del cache[next(iter(cache))]
         cache[key] = make()
     return cache[key]
 

@@ -61,8 +61,8 @@ def checked(path: Path, month_facts) -> tuple:
         return kept[1]
     result = check_file(path, month_facts=month_facts)
     if state is not None:
-        if len(_CHECKED) >= 4:
-            _CHECKED.clear()
+        if len(_CHECKED) >= 4:  # the oldest goes
+            del _CHECKED[next(iter(_CHECKED))]
         _CHECKED[state] = (month_facts, result)
     return result
 

@@ -170,8 +170,10 @@ class Reference:
                      if g.code in codes and g.validity.covers(period.last_day))
 
 
+@cache
 def document_settings() -> dict:
-    """Page setup, typography and fixed wording of the reports (reference/document.yaml)."""
+    """Page setup, typography and fixed wording of the reports (reference/document.yaml),
+    read once per process: the package's own file, read and never changed."""
     return read_reference("document.yaml")
 
 
