@@ -3,6 +3,7 @@ languages; every generated sentence checked by the rules in tests/corpus/rules.y
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections import Counter
@@ -317,7 +318,7 @@ def _months_built(folder, settings_change) -> list[tuple[dict, dict[str, str], d
     from hearings.documents import report as report_module
     from hearings.month.reference import document_settings
 
-    settings = document_settings()
+    settings = copy.deepcopy(document_settings())  # the package's are read once, shared
     settings_change(settings)
     placed = {"astana": (5, 4)}  # figures whose nouns the rules know
     months = [month_data("2022-07", placed=placed), month_data("2022-08", placed=placed),
