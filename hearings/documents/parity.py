@@ -57,7 +57,15 @@ class _Written:
     def __init__(self, data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             self.body = etree.fromstring(package.read("word/document.xml")).find(f"{W}body")
-            self.styles = package.read("word/styles.xml")  # 380 kB: searched, not parsed
+            styles = package.getinfo("word/styles.xml")
+            # 380 kB, the same in every month of a template: searched once for each content
+            # (known by its CRC and sizes, read from the package's directory)
+            key = (styles.CRC, styles.file_size, styles.compress_size)
+            if key not in _SUMMARY_STYLES:
+                if len(_SUMMARY_STYLES) >= 8:
+                    _SUMMARY_STYLES.clear()
+                _SUMMARY_STYLES[key] = _summary_styles(package.read(styles))
+            self.summary_styles = _SUMMARY_STYLES[key]
         self.grid: list[list[str]] | None = None
 
 
@@ -125,13 +133,7 @@ def read_summary(data: bytes | _Written) -> list[int | None]:
     style of the template, 0 for a paragraph in a "none" style, 1 for the one sentence of a
     single finding."""
     written = _written(data)
-    styles = {}
-    for attributes, name in _STYLE.findall(written.styles):
-        name = name.decode()
-        if name in (*SUMMARY_STYLES, *SUMMARY_NONE_STYLES, SUMMARY_ONE_STYLE):
-            styles[_STYLE_ID.search(attributes).group(1).decode()] = (
-                "none" if name in SUMMARY_NONE_STYLES else "one" if name == SUMMARY_ONE_STYLE
-                else "figure")
+    styles = written.summary_styles
     figures = []
     for paragraph in written.body.findall(f"{W}p"):
         style = paragraph.find(f"{W}pPr/{W}pStyle")
@@ -145,6 +147,21 @@ def read_summary(data: bytes | _Written) -> list[int | None]:
             else:
                 figures.append(figure(match.group()) if match else None)
     return figures
+
+
+_SUMMARY_STYLES: dict[tuple, dict[str, str]] = {}
+
+
+def _summary_styles(styles: bytes) -> dict[str, str]:
+    """The summary styles of a styles part: style id -> "figure", "none" or "one"."""
+    found = {}
+    for attributes, name in _STYLE.findall(styles):
+        name = name.decode()
+        if name in (*SUMMARY_STYLES, *SUMMARY_NONE_STYLES, SUMMARY_ONE_STYLE):
+            found[_STYLE_ID.search(attributes).group(1).decode()] = (
+                "none" if name in SUMMARY_NONE_STYLES else "one" if name == SUMMARY_ONE_STYLE
+                else "figure")
+    return found
 
 
 def chart_expected(table: list[list[int | None]],
