@@ -388,6 +388,7 @@ class EarlyConversion:
 
     def __exit__(self, *exc) -> None:
         self._stack.__exit__(*exc)
+        self.loading.join()  # no import left half-done at the process's end
 
     def finish(self, documents: dict[str, bytes], families: list[str]) -> dict[str, bytes]:
         """The PDF/A bytes of `documents` (a part of the names, or all), as to_pdf gives
