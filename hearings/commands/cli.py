@@ -155,7 +155,7 @@ def build(months: tuple[str, ...], data_dir: Path, every: bool, jobs: int | None
 
         outcome = build_reports(data_files[0], reports_dir, force=force, pdf=pdf,
                                 strict=strict, previous=before, keep=keep, workspace=workspace,
-                                early=early or False)
+                                early=early)
     show = build_as_json if output_format == "json" else build_as_text
     click.echo(show(outcome, strict))
     if not outcome.report.valid(strict):

@@ -10,6 +10,7 @@ from docx import Document
 from lxml import etree
 
 from ..exceptions import ParityError
+from ..files.cache import remembered
 from .chart import read_chart
 from .localize import NO_BREAK_HYPHEN
 
@@ -60,12 +61,9 @@ class _Written:
             styles = package.getinfo("word/styles.xml")
             # 380 kB, the same in every month of a template: searched once for each content
             # (known by its CRC and sizes, read from the package's directory)
-            key = (styles.CRC, styles.file_size, styles.compress_size)
-            if key not in _SUMMARY_STYLES:
-                if len(_SUMMARY_STYLES) >= 8:
-                    _SUMMARY_STYLES.clear()
-                _SUMMARY_STYLES[key] = _summary_styles(package.read(styles))
-            self.summary_styles = _SUMMARY_STYLES[key]
+            self.summary_styles = remembered(
+                _SUMMARY_STYLES, (styles.CRC, styles.file_size, styles.compress_size),
+                lambda: _summary_styles(package.read(styles)))
         self.grid: list[list[str]] | None = None
 
 

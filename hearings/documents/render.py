@@ -26,7 +26,7 @@ from jinja2.sandbox import SecurityError
 from markupsafe import Markup
 
 from ..exceptions import RenderError
-from ..files.cache import cached
+from ..files.cache import cached, remembered
 from ..files.workspace import PACKAGED_TEMPLATES, shown
 from ..files.write import write_entry
 from ..i18n import _
@@ -309,20 +309,12 @@ _PREPARED: dict[str, bytes] = {}
 _PREPARED_KEY = (f"prepared {hashlib.sha256(Path(__file__).read_bytes()).hexdigest()} "
                  f"python-docx {docx.__version__} docxtpl {docxtpl.__version__}")
 _PATCHED: dict[str, str] = {}
-_KEPT = 8  # templates and parts kept: a month needs two templates, and their few parts
-
-
-def _kept(cache: dict, key, make):
-    if key not in cache:
-        if len(cache) >= _KEPT:  # the oldest goes
-            del cache[next(iter(cache))]
-        cache[key] = make()
-    return cache[key]
 
 
 class _Template(DocxTemplate):
     def patch_xml(self, src_xml: str) -> str:
-        return _kept(_PATCHED, src_xml, lambda: super(_Template, self).patch_xml(src_xml))
+        return remembered(_PATCHED, src_xml,
+                          lambda: super(_Template, self).patch_xml(src_xml))
 
     def resolve_listing(self, xml: str) -> str:
         """docxtpl's listing: a tab, a line or a page break written in a text made into
@@ -344,8 +336,9 @@ def _styles_as_bytes() -> Iterator[None]:
     before = PartFactory.part_class_selector
 
     def selector(content_type: str, reltype: str):
-        return Part if content_type == _STYLES else before(content_type, reltype) \
-            if before else None
+        if content_type == _STYLES:
+            return Part
+        return before(content_type, reltype) if before else None
 
     PartFactory.part_class_selector = selector
     try:
@@ -358,9 +351,8 @@ def _prepared(data: bytes, settings: dict, lang: str) -> _Template:
     """The template without its stale parts and with the settings applied: prepared once
     and kept, in the process and in the cache folder, as a package whose styles part is
     read as bytes (the first month of a process without the cache prepares it itself)."""
-    key = "\0".join((_PREPARED_KEY, hashlib.sha256(data).hexdigest(), lang,
-                     LANGUAGE_TAGS[lang], repr(settings)))
-    package = _kept(_PREPARED, key, lambda: cached(
+    key = "\0".join((_PREPARED_KEY, hashlib.sha256(data).hexdigest(), lang, repr(settings)))
+    package = remembered(_PREPARED, key, lambda: cached(
         "prepared", key, lambda: _prepare(data, settings, lang), bytes, bytes))
     template = _Template(io.BytesIO(package))
     with _styles_as_bytes():

@@ -8,6 +8,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..files.cache import remembered
 from ..files.limits import UnreadableFile, read_limited
 from ..files.pdf import EarlyConversion, early_conversion, libreoffice
 from ..files.plan import Plan, digest
@@ -39,7 +40,7 @@ class Outcome:
 
 # The files this process validated last, by their state on disk (build --all validates each
 # month, then again as the month before the next): at most a few, each with its facts.
-_CHECKED: dict[bytes, tuple] = {}
+_CHECKED: dict[tuple, tuple] = {}
 
 
 def _state(path: Path) -> bytes | None:
@@ -54,17 +55,13 @@ def _state(path: Path) -> bytes | None:
 
 
 def checked(path: Path, month_facts) -> tuple:
-    """check_file, once for a file as it stands on disk and the same facts."""
+    """check_file, once for a file as it stands on disk and the same facts (kept with its
+    entry, so that their id names no other while it is kept)."""
     state = _state(path)
-    kept = _CHECKED.get(state) if state is not None else None
-    if kept is not None and kept[0] is month_facts:
-        return kept[1]
-    result = check_file(path, month_facts=month_facts)
-    if state is not None:
-        if len(_CHECKED) >= 4:  # the oldest goes
-            del _CHECKED[next(iter(_CHECKED))]
-        _CHECKED[state] = (month_facts, result)
-    return result
+    if state is None:
+        return check_file(path, month_facts=month_facts)
+    return remembered(_CHECKED, (state, id(month_facts)), lambda: (
+        month_facts, check_file(path, month_facts=month_facts)), size=4)[1]
 
 
 def previous_month(month: Month, path: Path, month_facts=None
@@ -99,7 +96,7 @@ class Prepared:
 def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool = False,
           strict: bool = False, workspace: Workspace | None = None,
           previous: Path | None = None, keep: int = KEEP_PREVIOUS,
-          early: EarlyConversion | bool | None = None) -> Outcome:
+          early: EarlyConversion | None = None) -> Outcome:
     """Write reports/<period>/<period>-<lang>.docx (and .pdf) for a valid file.
 
     A file that names no signatory or executor gives reports without the signature block or
@@ -110,14 +107,14 @@ def build(data_file: Path, reports_dir: Path, *, force: bool = False, pdf: bool 
     the workspace's data/<month before>.yaml, wherever the month's own file lies. Replaced
     files go into one numbered set of previous files per build, DOCX and PDF together; at most
     `keep` sets are kept. With pdf, LibreOffice is started before the documents are made
-    (`early`: one the caller started, False: none).
+    (`early`: the one the caller started, else one started here).
     """
-    if pdf and early is None:  # none started by the caller: started here
+    if pdf and early is None:
         with early_conversion(data_file) or contextlib.nullcontext() as started:
             return _build(data_file, reports_dir, force, pdf, strict, workspace, previous,
                           keep, started)
     return _build(data_file, reports_dir, force, pdf, strict, workspace, previous, keep,
-                  early or None)
+                  early)
 
 
 def _build(data_file: Path, reports_dir: Path, force: bool, pdf: bool, strict: bool,

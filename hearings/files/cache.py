@@ -25,6 +25,16 @@ MAX_ENTRY = 8 * 1024 * 1024  # the largest entry, a prepared template, is about 
 T = TypeVar("T")
 
 
+def remembered(store: dict, key, make: Callable[[], T], size: int = 8) -> T:
+    """make() once per key in `store`, a process's memory of at most `size` entries (the
+    oldest goes first)."""
+    if key not in store:
+        if len(store) >= size:
+            del store[next(iter(store))]
+        store[key] = make()
+    return store[key]
+
+
 def cache_dir() -> Path | None:
     """HEARINGS_CACHE_DIR, else $XDG_CACHE_HOME/hearings (~/.cache/hearings); empty: none."""
     if "HEARINGS_CACHE_DIR" in os.environ:

@@ -274,15 +274,24 @@ def to_pdf(documents: dict[str, bytes], families: list[str]) -> dict[str, bytes]
     """PDF/A-2b bytes for each DOCX (name -> bytes), converted in a single LibreOffice run,
     each validated and drawn in `families` only (ConversionError otherwise: nothing is
     returned)."""
-    # the archival checks' 0.15 s of imports, which a build without --pdf does not need, are
-    # made while LibreOffice works (this thread only waits for it meanwhile)
+    with _archival_imported(), work_folder() as work:
+        code, output = _convert(documents, EXPORT, work)
+        return _archived(work, documents, code, output, families)
+
+
+@contextlib.contextmanager
+def _archival_imported() -> Iterator[None]:
+    """The archival checks' 0.15 s of imports, which a build without --pdf does not need,
+    made by a thread of their own while the block waits for LibreOffice (an import of them
+    meanwhile waits for that thread's); joined when the block ends, so that no import is left
+    half-done."""
     loading = threading.Thread(target=importlib.import_module, args=(f"{__package__}.pdfa",),
                                name="import pdfa", daemon=True)
     loading.start()
-    with work_folder() as work:
-        code, output = _convert(documents, EXPORT, work)
+    try:
+        yield
+    finally:
         loading.join()
-        return _archived(work, documents, code, output, families)
 
 
 def _archived(work: Path, documents: dict[str, bytes], code: int, output: str,
@@ -377,18 +386,15 @@ class EarlyConversion:
 
     def __enter__(self) -> EarlyConversion:
         with self._stack:
+            self._stack.enter_context(_archival_imported())
             self.work = self._stack.enter_context(work_folder())
             command = _command(self.names, EXPORT, self.work)
             self.process = self._stack.enter_context(_started(command, self.work))
             self._stack = self._stack.pop_all()
-        self.loading = threading.Thread(target=importlib.import_module,
-                                         args=(f"{__package__}.pdfa",), daemon=True)
-        self.loading.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self._stack.__exit__(*exc)
-        self.loading.join()  # no import left half-done at the process's end
 
     def finish(self, documents: dict[str, bytes], families: list[str]) -> dict[str, bytes]:
         """The PDF/A bytes of `documents` (a part of the names, or all), as to_pdf gives
@@ -402,7 +408,6 @@ class EarlyConversion:
         except subprocess.TimeoutExpired as err:
             raise ConversionError(_("LibreOffice did not finish within {seconds} s and was "
                                     "stopped").format(seconds=TIMEOUT_SECONDS)) from err
-        self.loading.join()
         late = {name: data for name, data in documents.items()
                 if not (self.work / "out" / (Path(name).stem + ".pdf")).is_file()}
         ready = {name: data for name, data in documents.items() if name not in late}

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..i18n import _
+from .cache import remembered
 from .limits import UnreadableFile, read_limited
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -109,11 +110,7 @@ class Workspace:
         with the regions and categories: the folder's own categories over the package's;
         the same object while the folder's files stay as they are (many months share it)."""
         key = (self, *(_state(path) for path in (self.categories_file, self.facts_file)))
-        if key not in _FACTS:
-            if len(_FACTS) >= 4:
-                _FACTS.clear()
-            _FACTS[key] = self._read_facts()
-        return _FACTS[key]
+        return remembered(_FACTS, key, self._read_facts, size=4)
 
     def _read_facts(self):
         from dataclasses import replace
