@@ -386,10 +386,10 @@ class EarlyConversion:
 
     def __enter__(self) -> EarlyConversion:
         with self._stack:
-            self._stack.enter_context(_archival_imported())
             self.work = self._stack.enter_context(work_folder())
             command = _command(self.names, EXPORT, self.work)
             self.process = self._stack.enter_context(_started(command, self.work))
+            self._stack.enter_context(_archival_imported())  # once LibreOffice has started
             self._stack = self._stack.pop_all()
         return self
 
