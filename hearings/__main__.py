@@ -1,5 +1,5 @@
 """`python -m hearings`: the command line, as the `hearings` command."""
 
-from .commands.cli import run
+from .commands.process import run
 
 run(prog_name="hearings")

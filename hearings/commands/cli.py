@@ -422,37 +422,3 @@ def translated(month: str, data_dir: Path, mark: bool, source: str) -> None:
     found = states(document.data)
     say(translations_as_text(path, found))
     sys.exit(1 if any(state.state == "outdated" for state in found) else 0)
-
-
-def run(prog_name: str | None = None) -> None:
-    """The process's entry point (the `hearings` command, build.py, `python -m hearings`): the
-    command, then the process ends at once. Python would otherwise take every module and
-    object apart one by one before it exits (60 ms after a month's build, a seventh of it);
-    what must happen at exit still happens first: the exit handlers (temporary folders' and
-    worker pools' among them) and the output streams written out."""
-    try:
-        main(prog_name=prog_name)
-    except SystemExit as done:
-        _end_now(done.code)
-    _end_now(0)
-
-
-def _end_now(code: object) -> None:
-    import atexit
-    import os
-    import threading
-
-    if threading.active_count() > 1:
-        sys.exit(code)  # a thread still works: Python's own exit waits for it
-    if code is None or isinstance(code, int):
-        status = code or 0
-    else:  # as sys.exit does with a message
-        print(code, file=sys.stderr)
-        status = 1
-    atexit._run_exitfuncs()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        sys.exit(status)  # a closed pipe: Python says so at its own exit, as it always did
-    os._exit(status)
