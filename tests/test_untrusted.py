@@ -5,20 +5,25 @@ change a report."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import random
 import shutil
 import zipfile
 from pathlib import Path
 
+import babel
+import babel.dates
+import babel.numbers
 import pytest
 from click.testing import CliRunner
 
 from hearings.commands.cli import main
-from hearings.documents import render, sandbox
+from hearings.documents import localize, render, sandbox
 from hearings.documents.report import build
 from hearings.files.cache import payload_of
 from hearings.files.workspace import PACKAGED_TEMPLATES, Workspace
+from hearings.month.reference import read_reference
 
 from .conftest import SIGNED
 
@@ -218,15 +223,23 @@ def _damage_entry(entries: list[Path], rng: random.Random) -> str:
 
 
 def _fresh_process_state(monkeypatch) -> None:
-    """What a new process would hold: no template compiled or prepared yet."""
+    """What a new process would hold: no template compiled, cleaned or prepared yet, none of
+    babel's answers."""
     monkeypatch.setattr(sandbox.Sandbox, "_compiled", {})
     monkeypatch.setattr(render, "_PREPARED", {})
+    monkeypatch.setattr(render, "_PATCHED", {})
+    monkeypatch.setattr(localize, "_ANSWERS", {})
+    monkeypatch.setattr(localize, "_NEW", set())
+
+
+REFERENCE_FILES = ("regions.yaml", "categories.yaml", "characters.yaml", "document.yaml")
 
 
 def test_a_damaged_cache_never_changes_a_report(tmp_path, monkeypatch) -> None:
-    """TRIALS damages of an entry (compiled code or a prepared template), each followed by a
-    build in a fresh state: always the same bytes, and the damaged entry replaced by a whole
-    one."""
+    """TRIALS damages of an entry (compiled code, a template's cleaned XML, a prepared
+    template, a reference file's data, babel's answers), each followed by a build in a fresh
+    state and the reference files read again: always the same bytes and data, and the
+    damaged entry replaced by a whole one."""
     cache = tmp_path / "cache"
     monkeypatch.setenv("HEARINGS_CACHE_DIR", "")
     _fresh_process_state(monkeypatch)
@@ -234,11 +247,14 @@ def test_a_damaged_cache_never_changes_a_report(tmp_path, monkeypatch) -> None:
     build(SIGNED, tmp_path / "first", workspace=workspace)  # without a cache
     expected = {lang: (tmp_path / "first" / "2020-08" / f"2020-08-{lang}.docx").read_bytes()
                 for lang in ("ru", "kk")}
+    data = {name: read_reference(name) for name in REFERENCE_FILES}
     monkeypatch.setenv("HEARINGS_CACHE_DIR", str(cache))
     _fresh_process_state(monkeypatch)
     build(SIGNED, tmp_path / "cold", workspace=workspace)
+    assert {name: read_reference(name) for name in REFERENCE_FILES} == data
     entries = sorted(path for path in cache.rglob("*") if path.is_file())
-    assert {path.parent.name for path in entries} == {"jinja", "prepared"}
+    assert {path.parent.name for path in entries} == {"babel", "jinja", "patched", "prepared",
+                                                      "reference"}
     rng = random.Random(20)
     kinds = set()
     for trial in range(TRIALS):
@@ -246,13 +262,47 @@ def test_a_damaged_cache_never_changes_a_report(tmp_path, monkeypatch) -> None:
         _fresh_process_state(monkeypatch)
         out = tmp_path / f"trial-{trial}"
         build(SIGNED, out, workspace=workspace)
-        for lang, data in expected.items():
-            assert (out / "2020-08" / f"2020-08-{lang}.docx").read_bytes() == data, trial
+        for lang, document in expected.items():
+            assert (out / "2020-08" / f"2020-08-{lang}.docx").read_bytes() == document, trial
+        assert {name: read_reference(name) for name in REFERENCE_FILES} == data, trial
         shutil.rmtree(out)
         for entry in entries:
             assert entry.is_file() and not entry.is_symlink(), entry
             assert payload_of(entry.read_bytes(), bytes.fromhex(entry.name)) is not None
     assert len(kinds) >= min(TRIALS, 8)
+
+
+def test_babel_is_asked_once_for_each_answer_and_its_answers_are_kept(tmp_path, monkeypatch
+                                                                      ) -> None:
+    """A month's names, figures, dates and plural forms are babel's, kept in the cache
+    folder: a new process builds the same bytes without asking babel again."""
+    monkeypatch.setenv("HEARINGS_CACHE_DIR", str(tmp_path / "cache"))
+    _fresh_process_state(monkeypatch)
+    build(SIGNED, tmp_path / "cold", workspace=Workspace(tmp_path))
+    kept = [json.loads(payload_of(path.read_bytes(), bytes.fromhex(path.name)))
+            for path in (tmp_path / "cache" / "babel").iterdir()]
+    # per language (ru, kk) and per locale of the figures (ru_RU, kk_KZ)
+    asked = [{key: entry.get(key) for key in ("date LLLL 2020-08-31", "date MMMM 2020-08-31",
+                                               "plural 172", "decimal 172")} for entry in kept]
+    assert sorted(asked, key=str) == sorted([
+        {"date LLLL 2020-08-31": "август", "date MMMM 2020-08-31": None, "plural 172": "few",
+         "decimal 172": None},
+        {"date LLLL 2020-08-31": None, "date MMMM 2020-08-31": "тамыз", "plural 172": "other",
+         "decimal 172": None},
+        *[{"date LLLL 2020-08-31": None, "date MMMM 2020-08-31": None, "plural 172": None,
+           "decimal 172": "172"}] * 2], key=str)
+    _fresh_process_state(monkeypatch)
+
+    def asked(*args, **kwargs):
+        raise AssertionError(f"babel asked again: {args}")
+
+    monkeypatch.setattr(babel.dates, "format_date", asked)
+    monkeypatch.setattr(babel.numbers, "format_decimal", asked)
+    monkeypatch.setattr(babel.Locale, "parse", asked)
+    build(SIGNED, tmp_path / "warm", workspace=Workspace(tmp_path))
+    for lang in ("ru", "kk"):
+        name = f"2020-08/2020-08-{lang}.docx"
+        assert (tmp_path / "warm" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes()
 
 
 def test_a_cache_that_cannot_be_written_is_no_cache(tmp_path, monkeypatch) -> None:

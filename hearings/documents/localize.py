@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cache
+import datetime as dt
+import json
+from collections.abc import Callable
 
-from babel import Locale
-from babel.dates import format_date
-from babel.numbers import format_decimal
+import babel
 
+from ..files.cache import keep, read_cached
 from ..month.facts.dated import MonthFacts
 from ..month.model import Month, Row
 from ..month.reference import Period, Reference, Region
@@ -29,6 +30,74 @@ def region_name(region: Region, period: Period, lang: str, form: str) -> str:
     return unbroken(region.name(period).forms[lang][form])
 
 
+# babel's answers to the questions the documents ask (a month's name, a figure, a date, the
+# plural form of a count), kept per language in the cache folder with babel's version, as a
+# prepared template is: loading its locale data for both languages took 14 ms of a month's
+# build of 280. An answer not kept yet is babel's, and kept with the others when the month's
+# documents are made (keep_answers); at most MAX_ANSWERS a language, then they start again.
+# babel's dates and numbers are imported only when babel is asked (7 ms more).
+MAX_ANSWERS = 10_000
+_ANSWERS: dict[str, dict[str, str]] = {}
+_NEW: set[str] = set()
+
+
+def _key(lang: str) -> str:
+    return f"babel {babel.__version__}\0{lang}"
+
+
+def _asked(lang: str, question: str, answer: Callable[[], str]) -> str:
+    if lang not in _ANSWERS:
+        _ANSWERS[lang] = _answers(read_cached("babel", _key(lang)))
+    answers = _ANSWERS[lang]
+    if question not in answers:
+        if len(answers) >= MAX_ANSWERS:
+            answers.clear()
+        answers[question] = answer()
+        _NEW.add(lang)
+    return answers[question]
+
+
+def _answers(payload: bytes | None) -> dict[str, str]:
+    try:
+        answers = json.loads(payload) if payload is not None else {}
+    except ValueError:
+        return {}
+    if not isinstance(answers, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in answers.items()):
+        return {}
+    return answers
+
+
+def keep_answers() -> None:
+    """Keep the languages' answers in the cache folder, when babel gave new ones."""
+    for lang in sorted(_NEW):
+        keep("babel", _key(lang), json.dumps(_ANSWERS[lang], ensure_ascii=False).encode())
+    _NEW.clear()
+
+
+def localized_date(day: dt.date, pattern: str, lang: str) -> str:
+    """babel's format_date, as kept."""
+    def answer() -> str:
+        from babel.dates import format_date
+        return format_date(day, pattern, locale=lang)
+
+    return _asked(lang, f"date {pattern} {day.isoformat()}", answer)
+
+
+def _decimal(value: int, locale: str) -> str:
+    """babel's format_decimal, as kept."""
+    def answer() -> str:
+        from babel.numbers import format_decimal
+        return format_decimal(value, locale=locale)
+
+    return _asked(locale, f"decimal {value}", answer)
+
+
+def _plural_form(count: int, lang: str) -> str:
+    """babel's plural form of a count ("one", "few", "many"), as kept."""
+    return _asked(lang, f"plural {count}", lambda: babel.Locale.parse(lang).plural_form(count))
+
+
 def month_name(month: Month, lang: str) -> str:
     """The month's name as the title phrase needs it: "август" (ru), "тамыз" (kk).
 
@@ -37,7 +106,7 @@ def month_name(month: Month, lang: str) -> str:
     "ай" avoids vowel harmony on the month's name).
     """
     pattern = "LLLL" if lang == "ru" else "MMMM"
-    return format_date(month.period.last_day, pattern, locale=lang)
+    return localized_date(month.period.last_day, pattern, lang)
 
 
 def number(value: int | None, words: dict) -> str:
@@ -45,13 +114,6 @@ def number(value: int | None, words: dict) -> str:
     if value is None:
         return words["dash"]
     return _decimal(value, words["locale"])
-
-
-@cache
-def _decimal(value: int, locale: str) -> str:
-    """babel's grouping, asked once per figure and locale: 4,000 figures a month would
-    otherwise each cost a parse of the locale's pattern."""
-    return format_decimal(value, locale=locale)
 
 
 def sentence_for(forms: dict[str, str], findings: int, sites: int) -> str:
@@ -123,7 +185,7 @@ def table(month: Month, reference: Reference, lang: str, words: dict) -> dict:
 
 def counted(count: int, forms: dict, lang: str) -> str:
     """The noun after a number in the language's plural form: 1 нарушение, 5 нарушений."""
-    return forms[Locale.parse(lang).plural_form(count)]
+    return forms[_plural_form(count, lang)]
 
 
 def comparison(month: Month, before: Month | None, lang: str, words: dict) -> str:
@@ -160,7 +222,7 @@ def appendix(month: Month, reference: Reference, lang: str, words: dict) -> dict
         # the name as typed: its narrow column may break it at a space or hyphen
         "rows": [[str(i), e.region.name(month.period).forms[lang]["list"],
                   e.category.name[lang], e.project, e.url,
-                  format_date(e.seen, "dd.MM.yyyy", locale=lang),
+                  localized_date(e.seen, "dd.MM.yyyy", lang),
                   e.remark[lang] if e.remark else ""]
                  for i, e in enumerate(month.evidence, 1)],
     }
@@ -236,7 +298,7 @@ def document_context(month: Month, reference: Reference, facts: MonthFacts, sett
         "closing": [_sentence(paragraph[lang]) for paragraph in month.closing],
         "signatory": month.signatory and {key: month.signatory[key][lang]
                                            for key in ("position", "name")},
-        "date": month.date and format_date(month.date, "dd.MM.yyyy", locale=lang),
+        "date": month.date and localized_date(month.date, "dd.MM.yyyy", lang),
         "executor": month.executor and words["executor"].format(
             name=month.executor["name"][lang], phone=month.executor["phone"]),
     }

@@ -21,7 +21,7 @@ from ..month.reference import LANGUAGES, document_settings
 from ..month.tally import register_evidence
 from ..month.validate import check_file
 from .chart import chart_data
-from .localize import document_context, table
+from .localize import document_context, keep_answers, table
 from .parity import check_parity
 from .render import render
 from .tables import monthly_table
@@ -166,6 +166,7 @@ def prepare(data_file: Path, reports_dir: Path, *, pdf: bool = False, strict: bo
                      settings, lang, month.period.last_day, workspace.template(lang),
                      charts[lang])
         for lang in LANGUAGES}
+    keep_answers()
     # both languages state the same figures, and the summary agrees with the table
     check_parity(documents, [month.group_columns(group.code) for group in month.groups])
     return Prepared(report, reports_dir / str(month.period), str(month.period), documents,

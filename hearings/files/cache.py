@@ -71,17 +71,39 @@ def cached(kind: str, key: str, make: Callable[[], T], dump: Callable[[T], bytes
     """The value made from `key`: from the cache folder's `kind` when it holds a whole entry
     of this key that `load` accepts (None: not accepted), else made, dumped and written
     there; no folder, no cache, and a folder that cannot be written is no cache."""
-    folder = cache_dir()
-    if folder is None:
-        return make()
-    key_digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()
-    path = folder / kind / key_digest.hex()
-    payload = payload_of(_read_entry(path), key_digest)
+    payload = read_cached(kind, key)
     value = load(payload) if payload is not None else None
     if value is not None:
         return value
     value = make()
-    payload = dump(value)
+    keep(kind, key, dump(value))
+    return value
+
+
+def _entry_path(kind: str, key: str) -> tuple[Path, bytes] | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    key_digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()
+    return folder / kind / key_digest.hex(), key_digest
+
+
+def read_cached(kind: str, key: str) -> bytes | None:
+    """The payload of the cache folder's whole entry of this key, else None."""
+    where = _entry_path(kind, key)
+    if where is None:
+        return None
+    path, key_digest = where
+    return payload_of(_read_entry(path), key_digest)
+
+
+def keep(kind: str, key: str, payload: bytes) -> None:
+    """Write the entry of this key (whole or not at all; a folder that cannot be written is
+    no cache)."""
+    where = _entry_path(kind, key)
+    if where is None:
+        return
+    path, key_digest = where
     try:
         if path.is_symlink() or (path.exists() and not path.is_file()):
             _remove(path)
@@ -89,7 +111,6 @@ def cached(kind: str, key: str, make: Callable[[], T], dump: Callable[[T], bytes
                          + payload)
     except OSError:
         pass  # a cache that cannot be written is no cache
-    return value
 
 
 def _remove(path: Path) -> None:
