@@ -167,12 +167,14 @@ def test_ctrl_c_stops_the_workers_and_says_what_was_built(archive, tmp_path) -> 
     [said] = [line for line in errors.splitlines() if line.startswith("interrupted")]
     not_built = said.removeprefix("interrupted: not built: ").split(", ")
     assert not_built and all(name.startswith("data/") for name in not_built)
-    built = {path.name for path in Path("reports").iterdir() if not path.name.startswith(".")}
-    assert {Path(name).stem for name in not_built}.isdisjoint(built)
+    # the first line may be a month that was not written (its PDF failed on a loaded machine)
+    reports = list(Path("reports").iterdir()) if Path("reports").exists() else []
+    built = {path.name for path in reports if not path.name.startswith(".")}
+    assert {Path(name).stem for name in not_built}.isdisjoint(built), (output, errors)
     for month in built:
         assert sorted(p.name for p in Path("reports", month).glob("*.docx")) == [
             f"{month}-kk.docx", f"{month}-ru.docx"]
-    assert not [p for p in Path("reports").iterdir() if p.name.startswith(".")]
+    assert not [p for p in reports if p.name.startswith(".")]
     assert not list(work.iterdir())  # no LibreOffice work folder left
     left = subprocess.run(["pgrep", "-f", str(work)], capture_output=True, text=True).stdout
     assert not left.strip(), left  # no LibreOffice left running
