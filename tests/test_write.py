@@ -196,3 +196,33 @@ def test_builds_killed_at_random_moments_leave_one_whole_pair(tmp_path, pairs) -
             aim += -0.003 if state == target else 0.003
     print(f"\n{KILLS} builds started, {killed} killed, {midway} of them while replacing files")
     assert killed
+
+
+def test_a_repeated_entry_is_deflated_once_and_written_as_zipfile_writes_it(monkeypatch
+                                                                            ) -> None:
+    """A part the same in many packages (a template's styles) is deflated once per content
+    in a process and replayed: every package byte-identical to zipfile's own writing."""
+    import datetime as dt
+    import io
+    import zipfile
+
+    monkeypatch.setattr(write, "_DEFLATED", {})
+    rng = random.Random(7)
+    styles = b"<w:styles>" + b"".join(b'<w:style w:styleId="s%d"/>' % rng.randrange(10**6)
+                                      for _ in range(20000)) + b"</w:styles>"
+    other = styles.replace(b"s1", b"t1")
+
+    def package(content: bytes, repeated: bool) -> bytes:
+        output = io.BytesIO()
+        with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+            write.write_entry(archive, "word/document.xml", b"<w:document/>",
+                              dt.date(2020, 8, 31))
+            write.write_entry(archive, "word/styles.xml", content, dt.date(2020, 8, 31),
+                              repeated=repeated)
+        return output.getvalue()
+
+    for content in (styles, other, styles, other, b""):
+        assert package(content, True) == package(content, False)
+    assert set(write._DEFLATED) == {styles, other, b""}
+    with zipfile.ZipFile(io.BytesIO(package(styles, True))) as archive:
+        assert archive.testzip() is None and archive.read("word/styles.xml") == styles
