@@ -197,6 +197,55 @@ def test_a_document_libreoffice_looked_for_too_early_is_converted_by_a_run_of_it
     assert late == pdf.to_pdf(documents, families)
 
 
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_each_pdf_is_checked_while_libreoffice_works_and_only_as_it_stays(
+        tmp_path, monkeypatch) -> None:
+    """A month alone checks each PDF as soon as LibreOffice has written it whole, while it
+    converts the next or ends: the same bytes as checking after it ended; a check of bytes
+    that are not the PDF's when LibreOffice has ended is not used (the PDF is checked
+    again)."""
+    build(SIGNED, tmp_path / "docx", workspace=Workspace(tmp_path))
+    documents = {path.name: path.read_bytes()
+                 for path in sorted((tmp_path / "docx" / "2020-08").glob("*.docx"))}
+    families = document_settings()["font"]["pdf_families"]
+    expected = pdf.to_pdf(documents, families)
+    forked = []
+
+    class Recorded(pdf._Forked):
+        def __init__(self, work) -> None:
+            forked.append(getattr(work, "args", ("after LibreOffice",))[0])
+            super().__init__(work)
+
+    def finished(early) -> dict[str, bytes]:
+        """finish(), LibreOffice's end noticed only once two checks have begun (as on a
+        machine where it takes longer to end; here often 60 ms after the last PDF)."""
+        poll, deadline = early.process.poll, time.monotonic() + 60
+
+        def later() -> int | None:
+            code = poll()
+            return None if len(forked) < 2 and time.monotonic() < deadline else code
+
+        early.process.poll = later
+        return early.finish(documents, families)
+
+    monkeypatch.setattr(pdf, "_Forked", Recorded)
+    with pdf.EarlyConversion(list(documents)) as early:
+        assert finished(early) == expected
+    assert sorted(forked) == sorted(expected)  # both checked before LibreOffice had ended
+    forked.clear()
+    written_whole = pdf._written_whole
+
+    def stale(path, sizes):  # what was looked at is not what LibreOffice leaves
+        data = written_whole(path, sizes)
+        return None if data is None else data.replace(b"%%EOF", b"% stale\n%%EOF")
+
+    monkeypatch.setattr(pdf, "_written_whole", stale)
+    with pdf.EarlyConversion(list(documents)) as early:
+        assert finished(early) == expected
+    # both looked at early, neither used: checked again after it ended (one beside)
+    assert sorted(forked) == sorted([*expected, "after LibreOffice"])
+
+
 def test_a_month_refused_with_pdf_leaves_no_libreoffice_and_no_work_folder(tmp_path) -> None:
     """LibreOffice starts with the build: a month that is refused ends it, and its folder."""
     env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}

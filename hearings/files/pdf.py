@@ -403,17 +403,63 @@ class EarlyConversion:
             staged = self.work / "in" / f".{name}.part"
             staged.write_bytes(data)
             os.replace(staged, self.work / "in" / name)
-        try:
-            code = self.process.wait(timeout=TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired as err:
-            raise ConversionError(_("LibreOffice did not finish within {seconds} s and was "
-                                    "stopped").format(seconds=TIMEOUT_SECONDS)) from err
-        late = {name: data for name, data in documents.items()
-                if not (self.work / "out" / (Path(name).stem + ".pdf")).is_file()}
-        ready = {name: data for name, data in documents.items() if name not in late}
-        results = _archived(self.work, ready, code, _tail(self.work / "output.txt"), families,
-                            beside=True)
+        with contextlib.ExitStack() as checks:
+            code, early = self._wait(documents, families, checks)
+            late = {name: data for name, data in documents.items()
+                    if not (self.work / "out" / (Path(name).stem + ".pdf")).is_file()}
+            ready = {name: data for name, data in documents.items() if name not in late}
+            checked = {}
+            for name in ready:
+                pdf = self.work / "out" / (Path(name).stem + ".pdf")
+                if code == 0 and pdf.name in early and pdf.read_bytes() == early[pdf.name][0]:
+                    checked[pdf.name] = early[pdf.name][1].result()
+            rest = {name: data for name, data in ready.items()
+                    if Path(name).stem + ".pdf" not in checked}
+            results = {**checked, **_archived(self.work, rest, code,
+                                              _tail(self.work / "output.txt"), families,
+                                              beside=True)}
         return {**results, **(to_pdf(late, families) if late else {})}
+
+    def _wait(self, documents: dict[str, bytes], families: list[str],
+              checks: contextlib.ExitStack) -> tuple[int, dict[str, tuple[bytes, _Forked]]]:
+        """LibreOffice's exit code, once it has ended; meanwhile each PDF it has written
+        whole (a PDF's end, the same size twice) is checked in a forked child of its own,
+        while LibreOffice converts the next or ends (60 ms after writing the last). Each
+        check is given by the PDF's name with the bytes it checked: used only if the PDF is
+        still those bytes when LibreOffice has ended."""
+        deadline = time.monotonic() + TIMEOUT_SECONDS
+        waiting = {Path(name).stem + ".pdf": data for name, data in documents.items()}
+        sizes: dict[str, int] = {}
+        early: dict[str, tuple[bytes, _Forked]] = {}
+        while (code := self.process.poll()) is None:
+            if time.monotonic() > deadline:
+                raise ConversionError(_("LibreOffice did not finish within {seconds} s and "
+                                        "was stopped").format(seconds=TIMEOUT_SECONDS))
+            for name, docx in list(waiting.items()) if hasattr(os, "fork") else ():
+                written = _written_whole(self.work / "out" / name, sizes)
+                if written is not None:
+                    from .pdfa import archival
+
+                    del waiting[name]
+                    early[name] = (written, checks.enter_context(_Forked(
+                        functools.partial(archival, name, written, docx, families))))
+            time.sleep(0.005)
+        return code, early
+
+
+def _written_whole(path: Path, sizes: dict[str, int]) -> bytes | None:
+    """A PDF's bytes when it looks written to its end: a regular file of the size it had
+    when last looked at, from "%PDF-" to "%%EOF"."""
+    try:
+        size = path.stat().st_size if path.is_file() and not path.is_symlink() else None
+    except OSError:
+        size = None
+    if size is None or sizes.get(path.name) != size:
+        if size is not None:
+            sizes[path.name] = size
+        return None
+    data = path.read_bytes()
+    return data if data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF") else None
 
 
 def to_docx(documents: dict[str, bytes]) -> dict[str, bytes | str]:
