@@ -10,7 +10,7 @@ import sys
 # the few hundred thousand the imports made among them, once in ten of its younger passes:
 # 15-25 ms of a month's build of 300. Those full passes now wait for a hundred times as many;
 # the younger ones stay as they were, since a month's cycles hold whole documents' XML trees
-# (a worker building 120 months stays at 66 MB; letting the young ones wait too took 270).
+# (a worker building 120 months stays near 60 MB; letting the young ones wait too took 270).
 THRESHOLDS = (700, 10, 1000)
 
 
