@@ -263,8 +263,7 @@ def _convert(documents: dict[str, bytes], target: str, work: Path) -> tuple[int,
     try:
         return _run(command, work)
     except subprocess.TimeoutExpired as err:
-        raise ConversionError(_("LibreOffice did not finish within {seconds} s and was "
-                                "stopped").format(seconds=TIMEOUT_SECONDS)) from err
+        raise _timed_out() from err
     except OSError as err:
         raise ConversionError(_("LibreOffice could not be started: {reason}").format(
             reason=err)) from err
@@ -277,6 +276,16 @@ def to_pdf(documents: dict[str, bytes], families: list[str]) -> dict[str, bytes]
     with _archival_imported(), work_folder() as work:
         code, output = _convert(documents, EXPORT, work)
         return _archived(work, documents, code, output, families)
+
+
+def _pdf_name(docx_name: str) -> str:
+    """The name LibreOffice gives the PDF of a document."""
+    return Path(docx_name).stem + ".pdf"
+
+
+def _timed_out() -> ConversionError:
+    return ConversionError(_("LibreOffice did not finish within {seconds} s and was "
+                             "stopped").format(seconds=TIMEOUT_SECONDS))
 
 
 @contextlib.contextmanager
@@ -302,7 +311,7 @@ def _archived(work: Path, documents: dict[str, bytes], code: int, output: str,
 
     made = {}
     for name in documents:
-        pdf = work / "out" / (Path(name).stem + ".pdf")
+        pdf = work / "out" / _pdf_name(name)
         if code != 0 or not pdf.is_file():
             raise ConversionError(_("LibreOffice did not convert {name} (exit {code}): "
                                     "{detail}").format(name=name, code=code,
@@ -405,16 +414,14 @@ class EarlyConversion:
             os.replace(staged, self.work / "in" / name)
         with contextlib.ExitStack() as checks:
             code, early = self._wait(documents, families, checks)
+            out = self.work / "out"
             late = {name: data for name, data in documents.items()
-                    if not (self.work / "out" / (Path(name).stem + ".pdf")).is_file()}
-            ready = {name: data for name, data in documents.items() if name not in late}
-            checked = {}
-            for name in ready:
-                pdf = self.work / "out" / (Path(name).stem + ".pdf")
-                if code == 0 and pdf.name in early and pdf.read_bytes() == early[pdf.name][0]:
-                    checked[pdf.name] = early[pdf.name][1].result()
-            rest = {name: data for name, data in ready.items()
-                    if Path(name).stem + ".pdf" not in checked}
+                    if not (out / _pdf_name(name)).is_file()}
+            checked = {pdf: check.result() for pdf, (looked_at, check) in early.items()
+                       if code == 0 and (out / pdf).is_file()
+                       and (out / pdf).read_bytes() == looked_at}
+            rest = {name: data for name, data in documents.items()
+                    if name not in late and _pdf_name(name) not in checked}
             results = {**checked, **_archived(self.work, rest, code,
                                               _tail(self.work / "output.txt"), families,
                                               beside=True)}
@@ -428,14 +435,14 @@ class EarlyConversion:
         check is given by the PDF's name with the bytes it checked: used only if the PDF is
         still those bytes when LibreOffice has ended."""
         deadline = time.monotonic() + TIMEOUT_SECONDS
-        waiting = {Path(name).stem + ".pdf": data for name, data in documents.items()}
+        waiting = {_pdf_name(name): data for name, data in documents.items()
+                   } if hasattr(os, "fork") else {}
         sizes: dict[str, int] = {}
         early: dict[str, tuple[bytes, _Forked]] = {}
         while (code := self.process.poll()) is None:
             if time.monotonic() > deadline:
-                raise ConversionError(_("LibreOffice did not finish within {seconds} s and "
-                                        "was stopped").format(seconds=TIMEOUT_SECONDS))
-            for name, docx in list(waiting.items()) if hasattr(os, "fork") else ():
+                raise _timed_out()
+            for name, docx in list(waiting.items()):
                 written = _written_whole(self.work / "out" / name, sizes)
                 if written is not None:
                     from .pdfa import archival

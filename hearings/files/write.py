@@ -80,7 +80,6 @@ def write_entry(archive: zipfile.ZipFile, name: str, content: bytes, day: dt.dat
 
 
 _DEFLATED: dict[bytes, bytes] = {}  # content: what zipfile's compressor made of it
-_DEFLATED_KEPT = 4
 
 
 class _Replaying:
@@ -95,12 +94,11 @@ class _Replaying:
         return b""
 
     def flush(self) -> bytes:
+        from .cache import remembered  # here: the cache imports this module
+
         content = b"".join(self.fed)
-        if content not in _DEFLATED:
-            if len(_DEFLATED) >= _DEFLATED_KEPT:
-                del _DEFLATED[next(iter(_DEFLATED))]
-            _DEFLATED[content] = self.compressor.compress(content) + self.compressor.flush()
-        return _DEFLATED[content]
+        return remembered(_DEFLATED, content, lambda: self.compressor.compress(content)
+                          + self.compressor.flush(), size=4)
 
 
 def _temporary_beside(path: Path, content: bytes) -> str:
